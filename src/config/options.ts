@@ -1,0 +1,250 @@
+import type { Dispatcher } from 'undici';
+import { AsposeConfigError, type ConfigIssue } from '../errors/errors.js';
+
+/**
+ * How requests are authenticated.
+ * - `client_credentials`: OAuth 2.0 client credentials, with a cached, refreshed token (the default).
+ * - `static`: one fixed `accessToken` you obtained elsewhere. A 401 is returned as it is.
+ * - `none`: no `Authorization` header at all, for self-hosted Aspose containers run without auth.
+ */
+export type AsposeAuthMode = 'client_credentials' | 'static' | 'none';
+
+/** Where log lines go. `console` and Nest's `Logger` both fit. Lines never hold a secret or a token. */
+export interface AsposeLogger {
+  debug?(message: string, ...meta: unknown[]): void;
+  log?(message: string, ...meta: unknown[]): void;
+  warn?(message: string, ...meta: unknown[]): void;
+  error?(message: string, ...meta: unknown[]): void;
+}
+
+/** Bounded exponential backoff with full jitter, used for transient token-endpoint faults. */
+export interface AsposeRetryOptions {
+  /** Retries after the first attempt. Default 3, so at most 4 token requests per fetch. */
+  retries?: number;
+  /** Backoff base in ms; attempt n waits a random time in [0, min(max, base·2ⁿ)]. Default 250. */
+  minDelayMs?: number;
+  /** Longest wait between two attempts, in ms. Default 5000. */
+  maxDelayMs?: number;
+  /** A `Retry-After` longer than this (ms) ends the retries at once instead of waiting. Default 30000. */
+  maxRetryAfterMs?: number;
+}
+
+/** Options of a {@link TokenService}. All are optional except the credentials the chosen `auth` needs. */
+export interface TokenServiceOptions {
+  /** Authentication mode. Inferred when absent: `static` if `accessToken` is set, else `client_credentials`. */
+  auth?: AsposeAuthMode;
+  /** Client Id from the Applications page of the Aspose Cloud dashboard. */
+  clientId?: string;
+  /** Client Secret from the same page. Never logged, printed or put in an error. */
+  clientSecret?: string;
+  /** A fixed access token, for `auth: 'static'`. */
+  accessToken?: string;
+  /** API base URL. Default `https://api.aspose.cloud`. Only its origin ever receives the token. */
+  baseUrl?: string;
+  /** Token endpoint. Default `{baseUrl}/connect/token`. See {@link AsposePresets} for the other known endpoints. */
+  tokenUrl?: string;
+  /** Optional OAuth `scope` form field. Aspose does not need one. */
+  scope?: string;
+  /** Bound on each token request, in ms. Default 10000. */
+  tokenTimeoutMs?: number;
+  /** Backoff for transient token-endpoint faults. */
+  retry?: AsposeRetryOptions;
+  /**
+   * Largest refresh-ahead window, in ms (default 300000, 5 min). The window is 20% of the
+   * token's lifetime up to this cap: a 24 h token refreshes 5 min early, a 3 s token 0.6 s early.
+   */
+  refreshAheadMs?: number;
+  /**
+   * Largest safety margin before expiry, in ms (default 30000). Inside it a token is no longer
+   * handed out, so it cannot expire in flight. The margin is 5% of the lifetime up to this cap.
+   */
+  expirySkewMs?: number;
+  /**
+   * After the token endpoint refuses the credentials, further callers fail fast with the same
+   * error for this long (ms) instead of hammering the endpoint. Default 2000.
+   */
+  refusalCooldownMs?: number;
+  /** Allow plain `http://` to non-loopback hosts. Off by default: the secret and token would travel in clear. */
+  allowInsecureHttp?: boolean;
+  /** undici dispatcher for token requests (a `ProxyAgent`, say). Default: undici's global dispatcher. */
+  dispatcher?: Dispatcher;
+  /** Where to log token fetches, refreshes and failures. Default: nowhere. */
+  logger?: AsposeLogger;
+}
+
+/** Options of an {@link AsposeClient}: the token options plus the HTTP ones. */
+export interface AsposeClientOptions extends TokenServiceOptions {
+  /**
+   * Bound on waiting for an API answer's headers, and then on each gap between body chunks, in ms.
+   * Default 120000: document conversions can take a while. `0` disables it.
+   */
+  timeoutMs?: number;
+  /** Most sockets kept open to the API origin. Default: unlimited, like undici. */
+  connections?: number;
+  /** Headers added to every API request (for example `x-aspose-client`). */
+  headers?: Record<string, string>;
+}
+
+/** Known token endpoints (FACTS.md). Pick one with `{ ...AsposePresets.groupdocs, clientId, clientSecret }`. */
+export const AsposePresets = {
+  /** The documented default for all Aspose Cloud products. */
+  aspose: { baseUrl: 'https://api.aspose.cloud', tokenUrl: 'https://api.aspose.cloud/connect/token' },
+  /** The identity host the BarCode SDKs use since 25.x. */
+  asposeId: { baseUrl: 'https://api.aspose.cloud', tokenUrl: 'https://id.aspose.cloud/connect/token' },
+  /** The token route the Words SDKs use. */
+  words: { baseUrl: 'https://api.aspose.cloud', tokenUrl: 'https://api.aspose.cloud/v4.0/words/connect/token' },
+  /** The Cells forwarder. */
+  cells: { baseUrl: 'https://api.aspose.cloud', tokenUrl: 'https://api.aspose.cloud/v4.0/cells/connect/token' },
+  /** GroupDocs Cloud: the same scheme on its own host. */
+  groupdocs: { baseUrl: 'https://api.groupdocs.cloud', tokenUrl: 'https://api.groupdocs.cloud/connect/token' },
+} as const satisfies Record<string, { baseUrl: string; tokenUrl: string }>;
+
+/** Options after validation and defaults. Holds no secret: those stay with their owner. @internal */
+export interface ResolvedOptions {
+  auth: AsposeAuthMode;
+  clientId: string | undefined;
+  baseUrl: string;
+  origin: string;
+  tokenUrl: string;
+  scope: string | undefined;
+  tokenTimeoutMs: number;
+  retries: number;
+  minDelayMs: number;
+  maxDelayMs: number;
+  maxRetryAfterMs: number;
+  refreshAheadMs: number;
+  expirySkewMs: number;
+  refusalCooldownMs: number;
+  timeoutMs: number;
+  connections: number | undefined;
+}
+
+export const DEFAULT_BASE_URL = 'https://api.aspose.cloud';
+
+/** Maps an option name to the environment variable that sets it, for messages. @internal */
+export type VariableNames = Partial<Record<string, string>>;
+
+const AUTH_MODES: readonly AsposeAuthMode[] = ['client_credentials', 'static', 'none'];
+
+/** True for `localhost`, `*.localhost`, 127.0.0.0/8 and `::1`: hosts where plain http never leaves the machine. */
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
+/**
+ * Validates options and applies defaults, collecting every problem into one
+ * {@link AsposeConfigError}. `names` maps option names to environment variable
+ * names so that messages speak the operator's language.
+ *
+ * @internal
+ */
+export function resolveOptions(options: AsposeClientOptions, names: VariableNames = {}, source?: string): ResolvedOptions {
+  const issues: ConfigIssue[] = [];
+  const issue = (option: string, problem: string) => issues.push({ option, variable: names[option], problem });
+  const label = (option: string) => names[option] ?? option;
+
+  if (options === null || typeof options !== 'object') {
+    throw new AsposeConfigError([{ option: 'options', problem: 'must be an object such as { clientId, clientSecret }' }], { source });
+  }
+
+  let auth = options.auth;
+  if (auth === undefined) auth = options.accessToken ? 'static' : 'client_credentials';
+  if (!AUTH_MODES.includes(auth)) {
+    issue('auth', `must be one of ${AUTH_MODES.join(', ')} (got ${JSON.stringify(String(auth)).slice(0, 40)})`);
+  }
+
+  const text = (option: 'clientId' | 'clientSecret' | 'accessToken' | 'scope'): string | undefined => {
+    const v = options[option];
+    if (v === undefined || v === null || v === '') return undefined;
+    if (typeof v !== 'string') {
+      issue(option, 'must be a string');
+      return undefined;
+    }
+    if (v.trim() !== v || /[\r\n]/.test(v)) issue(option, 'has leading or trailing white space or a line break: copy the value again without them');
+    return v;
+  };
+  const clientId = text('clientId');
+  const clientSecret = text('clientSecret');
+  const accessToken = text('accessToken');
+  const scope = text('scope');
+
+  if (auth === 'client_credentials') {
+    if (!clientId) issue('clientId', 'is missing: set it to the Client Id from the Applications page of the Aspose Cloud dashboard (https://dashboard.aspose.cloud/applications)');
+    if (!clientSecret) issue('clientSecret', 'is missing: set it to the Client Secret from the Applications page of the Aspose Cloud dashboard (https://dashboard.aspose.cloud/applications)');
+  } else if (auth === 'static') {
+    if (!accessToken) issue('accessToken', `is missing: auth is 'static', so an access token is required`);
+  }
+
+  const url = (option: 'baseUrl' | 'tokenUrl', value: unknown): URL | undefined => {
+    if (typeof value !== 'string' || value === '') {
+      issue(option, 'must be an absolute http(s) URL');
+      return undefined;
+    }
+    let u: URL;
+    try {
+      u = new URL(value);
+    } catch {
+      issue(option, `is not a valid URL: use the form https://host[/path]`);
+      return undefined;
+    }
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') {
+      issue(option, `must use https: (got ${u.protocol})`);
+      return undefined;
+    }
+    if (u.username || u.password) {
+      issue(option, 'must not contain user:password@: pass credentials as clientId and clientSecret');
+      return undefined;
+    }
+    if (u.search || u.hash) {
+      issue(option, 'must not have a query string or fragment');
+      return undefined;
+    }
+    if (u.protocol === 'http:' && !isLoopbackHost(u.hostname) && options.allowInsecureHttp !== true) {
+      issue(
+        option,
+        `uses plain http:// to a non-loopback host, which would send the ${option === 'tokenUrl' ? 'client secret' : 'access token'} in clear: use https://, or set ${label('allowInsecureHttp')}=true if this network is trusted`,
+      );
+    }
+    return u;
+  };
+
+  const base = url('baseUrl', options.baseUrl ?? DEFAULT_BASE_URL);
+  const baseUrl = base ? stripTrailingSlash(base.href) : DEFAULT_BASE_URL;
+  const token = url('tokenUrl', options.tokenUrl ?? `${baseUrl}/connect/token`);
+
+  const int = (option: string, value: unknown, def: number, min: number, max: number): number => {
+    if (value === undefined) return def;
+    if (typeof value !== 'number' || !Number.isFinite(value) || !Number.isInteger(value) || value < min || value > max) {
+      issue(option, `must be a whole number from ${min} to ${max} (got ${JSON.stringify(value)?.slice(0, 40)})`);
+      return def;
+    }
+    return value;
+  };
+  const retry = options.retry ?? {};
+  const resolved: ResolvedOptions = {
+    auth,
+    clientId,
+    baseUrl,
+    origin: base?.origin ?? new URL(DEFAULT_BASE_URL).origin,
+    tokenUrl: token ? token.href : '',
+    scope,
+    tokenTimeoutMs: int('tokenTimeoutMs', options.tokenTimeoutMs, 10_000, 1, 600_000),
+    retries: int('retry.retries', retry.retries, 3, 0, 20),
+    minDelayMs: int('retry.minDelayMs', retry.minDelayMs, 250, 0, 600_000),
+    maxDelayMs: int('retry.maxDelayMs', retry.maxDelayMs, 5_000, 0, 600_000),
+    maxRetryAfterMs: int('retry.maxRetryAfterMs', retry.maxRetryAfterMs, 30_000, 0, 3_600_000),
+    refreshAheadMs: int('refreshAheadMs', options.refreshAheadMs, 300_000, 0, 86_400_000),
+    expirySkewMs: int('expirySkewMs', options.expirySkewMs, 30_000, 0, 3_600_000),
+    refusalCooldownMs: int('refusalCooldownMs', options.refusalCooldownMs, 2_000, 0, 3_600_000),
+    timeoutMs: int('timeoutMs', options.timeoutMs, 120_000, 0, 86_400_000),
+    connections: options.connections === undefined ? undefined : int('connections', options.connections, 1, 1, 100_000),
+  };
+  if (issues.length > 0) throw new AsposeConfigError(issues, { source });
+  return resolved;
+}
+
+/** @internal */
+export function stripTrailingSlash(href: string): string {
+  return href.endsWith('/') ? href.slice(0, -1) : href;
+}

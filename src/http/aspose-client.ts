@@ -1,0 +1,295 @@
+import { inspect } from 'node:util';
+import type { Readable } from 'node:stream';
+import { Agent, type Dispatcher } from 'undici';
+import { AsposeApiError, AsposeError, AsposeRequestError } from '../errors/errors.js';
+import { redact } from '../errors/redact.js';
+import { resolveOptions, type AsposeClientOptions as BaseClientOptions, type ResolvedOptions } from '../config/options.js';
+import { TokenService } from '../token/token-service.js';
+import { asposeAuthInterceptor, type BodyFactory } from './auth-interceptor.js';
+import { parseAsposeErrorBody } from './error-body.js';
+
+/** Options of an {@link AsposeClient}. */
+export interface AsposeClientOptions extends BaseClientOptions {
+  /**
+   * Share an existing {@link TokenService} (and so one token) between clients.
+   * When set, the credentials, `baseUrl` and `tokenUrl` come from it.
+   */
+  tokens?: TokenService;
+}
+
+/** Query parameters; `undefined` and `null` values are left out, arrays repeat the key. */
+export type AsposeQuery = Record<string, string | number | boolean | null | undefined | readonly (string | number | boolean)[]>;
+
+/** A request body: anything undici sends, or a {@link BodyFactory} that makes a fresh one per attempt. */
+export type AsposeBody = string | Buffer | Uint8Array | Readable | FormData | null | undefined | BodyFactory;
+
+/** Options of {@link AsposeClient.request}. */
+export interface AsposeRequestOptions {
+  /** HTTP method. Default `GET`. */
+  method?: Dispatcher.HttpMethod;
+  /**
+   * Path relative to `baseUrl`, such as `/v4.0/words/a.docx`. An absolute
+   * `https://` URL is sent as it is, and gets the token only if it is on the
+   * API origin.
+   */
+  path: string;
+  query?: AsposeQuery;
+  headers?: Record<string, string | string[] | undefined>;
+  /**
+   * Request body. A one-shot stream is sent once: if the API answers 401 the
+   * 401 is returned, not a half-sent replay. Pass a function returning a new
+   * stream to get the replay too.
+   */
+  body?: AsposeBody;
+  /** Abort the request. */
+  signal?: AbortSignal;
+  /** Override the client's `timeoutMs` for this request. */
+  timeoutMs?: number;
+}
+
+/** Options of the JSON helpers. A plain object or array `body` is sent as JSON. */
+export type AsposeJsonOptions = Omit<AsposeRequestOptions, 'method' | 'path' | 'body'>;
+
+/** undici's response data, as `request()` resolves it. */
+export type AsposeResponse = Dispatcher.ResponseData;
+
+/**
+ * An HTTP client for the Aspose Cloud (or GroupDocs Cloud) REST APIs, on
+ * undici, with the token handled for you: cached, refreshed ahead of expiry,
+ * shared by all concurrent calls, and renewed once on a 401.
+ *
+ * ```ts
+ * const aspose = new AsposeClient({ clientId, clientSecret });
+ * const info = await aspose.get<{ Document: { FileName: string } }>('/v4.0/words/report.docx');
+ * await aspose.close();
+ * ```
+ *
+ * - {@link request} resolves undici's `{ statusCode, headers, body }` and does not throw on status.
+ * - {@link get}, {@link post}, {@link put}, {@link delete} parse JSON and throw
+ *   {@link AsposeApiError} on a non-2xx answer.
+ * - {@link dispatcher} is the authenticated undici dispatcher, for
+ *   `undici.request(url, { dispatcher })` or `fetch(url, { dispatcher })`.
+ */
+export class AsposeClient {
+  /** The token service behind this client. */
+  readonly tokens: TokenService;
+  /** The authenticated undici dispatcher. Requests to other origins pass through untouched. */
+  readonly dispatcher: Dispatcher;
+  readonly #base: Dispatcher;
+  readonly #ownsBase: boolean;
+  readonly #ownsTokens: boolean;
+  readonly #origin: string;
+  readonly #basePath: string;
+  readonly #timeoutMs: number;
+  readonly #defaultHeaders: Record<string, string> | undefined;
+  #closed = false;
+
+  /**
+   * @throws {AsposeConfigError} naming every missing or malformed option.
+   */
+  constructor(options: AsposeClientOptions) {
+    let resolved: ResolvedOptions;
+    if (options?.tokens) {
+      if (!(options.tokens instanceof TokenService)) throw new AsposeError('ERR_ASPOSE_CONFIG', 'options.tokens must be a TokenService');
+      const t = options.tokens;
+      resolved = resolveOptions({ ...options, auth: 'none', clientId: undefined, clientSecret: undefined, accessToken: undefined, baseUrl: t.baseUrl, tokenUrl: t.tokenUrl, allowInsecureHttp: true });
+    } else {
+      resolved = resolveOptions(options);
+    }
+    this.#timeoutMs = resolved.timeoutMs;
+    this.#ownsBase = options.dispatcher === undefined;
+    this.#base =
+      options.dispatcher ??
+      new Agent({
+        connections: resolved.connections ?? null,
+        headersTimeout: resolved.timeoutMs,
+        bodyTimeout: resolved.timeoutMs,
+      });
+    this.#ownsTokens = options.tokens === undefined;
+    this.tokens = options.tokens ?? new TokenService({ ...options, dispatcher: this.#base });
+    const base = new URL(this.tokens.baseUrl);
+    this.#origin = base.origin;
+    this.#basePath = base.pathname === '/' ? '' : base.pathname.replace(/\/$/, '');
+    this.#defaultHeaders = options.headers && Object.keys(options.headers).length > 0 ? { ...options.headers } : undefined;
+    this.dispatcher = this.#base.compose(asposeAuthInterceptor({ tokens: this.tokens }));
+  }
+
+  /** The API base URL, without a trailing slash. */
+  get baseUrl(): string {
+    return this.tokens.baseUrl;
+  }
+
+  /**
+   * Sends a request and resolves undici's response data. Does not throw on
+   * HTTP status; always consume or `body.dump()` the body so the socket is reused.
+   *
+   * @throws {AsposeRequestError} on timeout (`ERR_ASPOSE_TIMEOUT`), abort
+   *   (`ERR_ASPOSE_ABORTED`) or a network failure (`ERR_ASPOSE_NETWORK`).
+   * @throws {AsposeAuthError} when no token can be had.
+   */
+  async request(options: AsposeRequestOptions): Promise<AsposeResponse> {
+    const method = options.method ?? 'GET';
+    const { origin, path } = this.#target(options.path, options.query);
+    const headers = this.#defaultHeaders ? { ...this.#defaultHeaders, ...options.headers } : options.headers;
+    const timeout = options.timeoutMs;
+    try {
+      return await this.dispatcher.request({
+        origin,
+        path,
+        method,
+        headers,
+        body: options.body as Dispatcher.DispatchOptions['body'],
+        signal: options.signal,
+        ...(timeout !== undefined ? { headersTimeout: timeout, bodyTimeout: timeout } : undefined),
+      });
+    } catch (err) {
+      throw this.#requestError(err, method, options.path, options.signal);
+    }
+  }
+
+  /** GET and parse JSON. @throws {AsposeApiError} on a non-2xx answer. */
+  get<T = unknown>(path: string, options?: AsposeJsonOptions): Promise<T> {
+    return this.#json<T>('GET', path, undefined, options);
+  }
+
+  /** POST (a plain object or array body is sent as JSON) and parse JSON. @throws {AsposeApiError} on a non-2xx answer. */
+  post<T = unknown>(path: string, body?: unknown, options?: AsposeJsonOptions): Promise<T> {
+    return this.#json<T>('POST', path, body, options);
+  }
+
+  /** PUT (a plain object or array body is sent as JSON) and parse JSON. @throws {AsposeApiError} on a non-2xx answer. */
+  put<T = unknown>(path: string, body?: unknown, options?: AsposeJsonOptions): Promise<T> {
+    return this.#json<T>('PUT', path, body, options);
+  }
+
+  /** DELETE and parse JSON. @throws {AsposeApiError} on a non-2xx answer. */
+  delete<T = unknown>(path: string, options?: AsposeJsonOptions): Promise<T> {
+    return this.#json<T>('DELETE', path, undefined, options);
+  }
+
+  /**
+   * Closes the connections this client opened (after in-flight requests end)
+   * and its token service, unless they were passed in. Idempotent.
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#ownsTokens) this.tokens.close();
+    if (this.#ownsBase) await this.#base.close();
+  }
+
+  async #json<T>(method: Dispatcher.HttpMethod, path: string, body: unknown, options: AsposeJsonOptions = {}): Promise<T> {
+    const headers: Record<string, string | string[] | undefined> = { accept: 'application/json', ...options.headers };
+    let payload = body as AsposeBody;
+    if (isJsonValue(body)) {
+      payload = JSON.stringify(body);
+      if (!hasHeader(headers, 'content-type')) headers['content-type'] = 'application/json';
+    }
+    const res = await this.request({ ...options, method, path, body: payload, headers });
+    let text: string;
+    try {
+      text = await res.body.text();
+    } catch (err) {
+      throw this.#requestError(err, method, path, options.signal);
+    }
+    const status = res.statusCode;
+    if (status < 200 || status >= 300) {
+      const parsed = parseAsposeErrorBody(text);
+      throw new AsposeApiError({
+        status,
+        apiCode: parsed.apiCode,
+        apiMessage: parsed.apiMessage === undefined ? undefined : redact(parsed.apiMessage.slice(0, 1000), []),
+        requestId: parsed.requestId,
+        method,
+        path: pathOnly(path),
+        body: text,
+        headers: res.headers,
+      });
+    }
+    if (text === '' || status === 204) return undefined as T;
+    try {
+      return JSON.parse(text) as T;
+    } catch (err) {
+      throw new AsposeRequestError(
+        'ERR_ASPOSE_API_INVALID_RESPONSE',
+        `Aspose API answered ${status} to ${method} ${pathOnly(path)} with a body that is not JSON (${String(res.headers['content-type'] ?? 'no content-type')}): use request() for binary or text answers`,
+        { method, path: pathOnly(path), cause: err },
+      );
+    }
+  }
+
+  #target(path: string, query: AsposeQuery | undefined): { origin: string; path: string } {
+    let origin = this.#origin;
+    let full: string;
+    if (typeof path === 'string' && path.charCodeAt(0) === 47 /* / */ && path.charCodeAt(1) !== 47 && path.charCodeAt(1) !== 92) {
+      full = this.#basePath + path;
+    } else if (typeof path === 'string' && /^https?:\/\//i.test(path)) {
+      const u = new URL(path);
+      origin = u.origin;
+      full = u.pathname + u.search;
+    } else {
+      throw new AsposeError(
+        'ERR_ASPOSE_INVALID_ARGUMENT',
+        `path must start with a single "/" (relative to baseUrl) or be an absolute http(s) URL (got ${JSON.stringify(String(path).slice(0, 60))})`,
+      );
+    }
+    if (query) {
+      const qs = encodeQuery(query);
+      if (qs) full += (full.includes('?') ? '&' : '?') + qs;
+    }
+    return { origin, path: full };
+  }
+
+  #requestError(err: unknown, method: string, path: string, signal: AbortSignal | undefined): AsposeError {
+    if (err instanceof AsposeError) return err;
+    const e = err as { code?: string; name?: string; message?: string };
+    const where = `${method} ${pathOnly(path)}`;
+    const details = { method, path: pathOnly(path), cause: err };
+    if (e?.code === 'UND_ERR_HEADERS_TIMEOUT' || e?.code === 'UND_ERR_BODY_TIMEOUT' || e?.code === 'UND_ERR_CONNECT_TIMEOUT' || e?.name === 'TimeoutError') {
+      return new AsposeRequestError('ERR_ASPOSE_TIMEOUT', `${where} timed out (${e.code ?? e.name}): raise timeoutMs if the operation is slow`, details);
+    }
+    if (signal?.aborted || e?.name === 'AbortError' || e?.code === 'UND_ERR_ABORTED') {
+      const reason = signal?.reason as { name?: string } | undefined;
+      if (reason?.name === 'TimeoutError') return new AsposeRequestError('ERR_ASPOSE_TIMEOUT', `${where} timed out (the signal's timeout fired)`, details);
+      return new AsposeRequestError('ERR_ASPOSE_ABORTED', `${where} was aborted`, details);
+    }
+    return new AsposeRequestError('ERR_ASPOSE_NETWORK', `${where} failed: ${e?.code ?? e?.name ?? 'Error'}${e?.message ? ` (${e.message})` : ''}`, details);
+  }
+
+  toJSON(): object {
+    return { baseUrl: this.baseUrl, tokens: this.tokens.toJSON(), timeoutMs: this.#timeoutMs };
+  }
+
+  [inspect.custom](): string {
+    return `AsposeClient ${inspect(this.toJSON())}`;
+  }
+}
+
+function encodeQuery(query: AsposeQuery): string {
+  const parts: string[] = [];
+  for (const key in query) {
+    const v = query[key];
+    if (v === undefined || v === null) continue;
+    const k = encodeURIComponent(key);
+    if (Array.isArray(v)) for (const item of v) parts.push(`${k}=${encodeURIComponent(String(item))}`);
+    else parts.push(`${k}=${encodeURIComponent(String(v))}`);
+  }
+  return parts.join('&');
+}
+
+function pathOnly(path: string): string {
+  const i = path.indexOf('?');
+  return i === -1 ? path : path.slice(0, i);
+}
+
+function hasHeader(headers: Record<string, unknown>, name: string): boolean {
+  for (const k in headers) if (k.toLowerCase() === name && headers[k] !== undefined) return true;
+  return false;
+}
+
+function isJsonValue(body: unknown): boolean {
+  if (body === null || typeof body !== 'object') return false;
+  if (Array.isArray(body)) return true;
+  const proto = Object.getPrototypeOf(body);
+  return proto === Object.prototype || proto === null;
+}

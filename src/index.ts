@@ -1,0 +1,29 @@
+/**
+ * aspose-cloud-auth: correct, fast, secure access to the Aspose Cloud and
+ * GroupDocs Cloud REST APIs from Node.js, on undici.
+ *
+ * @packageDocumentation
+ */
+export { TokenService, type GetTokenOptions, type TokenStats } from './token/token-service.js';
+export { AccessToken } from './token/access-token.js';
+export { AsposeClient, type AsposeClientOptions, type AsposeRequestOptions, type AsposeJsonOptions, type AsposeResponse, type AsposeQuery, type AsposeBody } from './http/aspose-client.js';
+export { asposeAuthInterceptor, type AsposeAuthInterceptorOptions, type BodyFactory } from './http/auth-interceptor.js';
+export { loadAsposeConfig, ASPOSE_ENV_VARIABLES, type LoadAsposeConfigOptions } from './config/env.js';
+export {
+  AsposePresets,
+  isLoopbackHost,
+  DEFAULT_BASE_URL,
+  type AsposeAuthMode,
+  type AsposeLogger,
+  type AsposeRetryOptions,
+  type TokenServiceOptions,
+} from './config/options.js';
+export {
+  AsposeError,
+  AsposeAuthError,
+  AsposeApiError,
+  AsposeConfigError,
+  AsposeRequestError,
+  type AsposeErrorCode,
+  type ConfigIssue,
+} from './errors/errors.js';

@@ -1,0 +1,330 @@
+import { inspect } from 'node:util';
+import type { Dispatcher } from 'undici';
+import { AsposeAuthError, AsposeError } from '../errors/errors.js';
+import { resolveOptions, type AsposeAuthMode, type AsposeLogger, type ResolvedOptions, type TokenServiceOptions } from '../config/options.js';
+import { AccessToken } from './access-token.js';
+import { jwtLifetimeMs } from './jwt.js';
+import { requestTokenOnce, safeUrl } from './token-endpoint.js';
+
+/** Options of {@link TokenService.getToken}. */
+export interface GetTokenOptions {
+  /** Stop waiting when this aborts. The shared token request itself goes on for the other callers. */
+  signal?: AbortSignal;
+  /** Fetch a new token even if the cached one is still good. Still shared with concurrent callers. */
+  forceRefresh?: boolean;
+}
+
+/** Counters since the service was created, for logs, health pages and tests. */
+export interface TokenStats {
+  /** Token requests sent (each retry counts). */
+  requests: number;
+  /** Tokens obtained. */
+  tokensIssued: number;
+  /** Refreshes started ahead of expiry while the old token still served callers. */
+  refreshesAhead: number;
+  /** Tokens dropped by {@link TokenService.invalidate}. */
+  invalidations: number;
+  /** Fetches that ended in an error, after retries. */
+  failures: number;
+}
+
+/** When a cached token stops being fresh and stops being usable. */
+interface CachedToken {
+  token: AccessToken;
+  header: string;
+  /** From here on, callers still get the token but a background refresh starts. */
+  refreshAt: number;
+  /** From here on, callers wait for a new token: this one could expire in flight. */
+  staleAt: number;
+}
+
+/** Lifetime assumed when the token endpoint gives neither `expires_in` nor a JWT `exp`. */
+const FALLBACK_LIFETIME_MS = 300_000;
+
+/**
+ * Gets, caches and refreshes Aspose Cloud access tokens (OAuth 2.0
+ * `client_credentials`).
+ *
+ * - **Single-flight:** any number of concurrent callers share one token request.
+ * - **Expiry-aware:** expiry is counted from when the request was sent, from
+ *   `expires_in` or else the JWT's `exp`.
+ * - **Refresh ahead:** in the last 20% of a token's life (at most
+ *   `refreshAheadMs`), callers get the still-valid token at once while one
+ *   background request fetches the next; only in the last 5% (at most
+ *   `expirySkewMs`) do they wait.
+ * - **Invalidate on 401:** {@link invalidate} drops a token only if it is
+ *   still the current one, so a burst of 401s costs one new token.
+ * - **Bounded backoff:** transient token-endpoint faults are retried with
+ *   exponential backoff, full jitter and `Retry-After`; refusals are not.
+ *
+ * The client secret and tokens are kept in private fields: `util.inspect` and
+ * `JSON.stringify` of the service never show them.
+ */
+export class TokenService {
+  readonly #opts: ResolvedOptions;
+  readonly #secret: string | undefined;
+  readonly #dispatcher: Dispatcher | undefined;
+  readonly #logger: AsposeLogger | undefined;
+  readonly #closed = new AbortController();
+  #current: CachedToken | undefined;
+  #inflight: Promise<CachedToken> | undefined;
+  #refusal: { error: AsposeAuthError; until: number } | undefined;
+  #backgroundRetryAt = 0;
+  readonly #stats: TokenStats = { requests: 0, tokensIssued: 0, refreshesAhead: 0, invalidations: 0, failures: 0 };
+
+  /**
+   * @throws {AsposeConfigError} naming every missing or malformed option.
+   */
+  constructor(options: TokenServiceOptions) {
+    this.#opts = resolveOptions(options);
+    this.#secret = this.#opts.auth === 'client_credentials' ? options.clientSecret : undefined;
+    this.#dispatcher = options.dispatcher;
+    this.#logger = options.logger;
+    if (this.#opts.auth === 'static') {
+      const value = options.accessToken!;
+      const now = Date.now();
+      const lifetime = jwtLifetimeMs(value, now);
+      const expiresAt = lifetime === undefined ? Number.POSITIVE_INFINITY : now + lifetime;
+      const token = new AccessToken(value, 'Bearer', expiresAt, now);
+      this.#current = { token, header: token.authorization, refreshAt: Number.POSITIVE_INFINITY, staleAt: Number.POSITIVE_INFINITY };
+    }
+  }
+
+  /** The authentication mode in force. */
+  get auth(): AsposeAuthMode {
+    return this.#opts.auth;
+  }
+
+  /** The API origin (`https://api.aspose.cloud`) that tokens are for; no other origin gets them. */
+  get origin(): string {
+    return this.#opts.origin;
+  }
+
+  /** The API base URL, without a trailing slash. */
+  get baseUrl(): string {
+    return this.#opts.baseUrl;
+  }
+
+  /** The token endpoint URL. */
+  get tokenUrl(): string {
+    return this.#opts.tokenUrl;
+  }
+
+  /** True when a 401 can be cured by fetching a new token (`client_credentials` mode). */
+  get canRefresh(): boolean {
+    return this.#opts.auth === 'client_credentials';
+  }
+
+  /** A snapshot of the counters. */
+  get stats(): TokenStats {
+    return { ...this.#stats };
+  }
+
+  /** @internal Resolved options, for the client built on this service. Holds no secret. */
+  get resolvedOptions(): Readonly<ResolvedOptions> {
+    return this.#opts;
+  }
+
+  /**
+   * A token that is good for at least the safety margin. Resolves at once
+   * from the cache in steady state; otherwise waits for the one shared fetch.
+   *
+   * @throws {AsposeAuthError} when the token endpoint refuses or stays unavailable.
+   * @throws {AsposeConfigError} when `auth` is `none`.
+   */
+  async getToken(options: GetTokenOptions = {}): Promise<AccessToken> {
+    if (!options.forceRefresh) {
+      const cached = this.#usable(Date.now());
+      if (cached) return cached.token;
+    }
+    return (await this.#wait(this.#fetch(options.forceRefresh === true), options.signal)).token;
+  }
+
+  /**
+   * The `Authorization` header value if a usable token is cached, else undefined.
+   * Synchronous, for the per-request path: it never allocates a promise in
+   * steady state. Inside the refresh window it starts the background refresh.
+   *
+   * @internal
+   */
+  peekAuthorization(): string | undefined {
+    return this.#usable(Date.now())?.header;
+  }
+
+  /**
+   * Drops `token` (an {@link AccessToken} or its string) if it is still the
+   * current token, so that the next caller fetches a new one. A token that has
+   * already been replaced is ignored: a burst of 401s carrying the same stale
+   * token costs one token request, not one each.
+   *
+   * @returns true if the current token was dropped.
+   */
+  invalidate(token?: AccessToken | string): boolean {
+    if (!this.canRefresh || !this.#current) return false;
+    const value = typeof token === 'string' ? token : token?.value;
+    if (value !== undefined && value !== this.#current.token.value) return false;
+    this.#current = undefined;
+    this.#stats.invalidations++;
+    this.#logger?.debug?.('Aspose access token invalidated (the API answered 401)');
+    return true;
+  }
+
+  /** Cancels a token request in flight and stops future ones. Idempotent. */
+  close(): void {
+    this.#closed.abort(new AsposeError('ERR_ASPOSE_ABORTED', 'TokenService closed'));
+    this.#current = undefined;
+  }
+
+  /** Whether {@link close} was called. */
+  get closed(): boolean {
+    return this.#closed.signal.aborted;
+  }
+
+  #usable(now: number): CachedToken | undefined {
+    const c = this.#current;
+    if (c === undefined) return undefined;
+    if (now < c.refreshAt) return c;
+    if (now < c.staleAt) {
+      this.#refreshAhead(now);
+      return c;
+    }
+    return undefined;
+  }
+
+  #refreshAhead(now: number): void {
+    if (this.#inflight || now < this.#backgroundRetryAt || this.closed) return;
+    this.#stats.refreshesAhead++;
+    // The old token keeps serving; a failure here is logged, and callers only
+    // see it if the old token runs out before a later refresh succeeds.
+    this.#fetch(false).catch(() => {
+      this.#backgroundRetryAt = Date.now() + Math.max(1_000, this.#opts.maxDelayMs);
+    });
+  }
+
+  #fetch(force: boolean): Promise<CachedToken> {
+    if (this.#inflight) return this.#inflight;
+    if (this.#opts.auth !== 'client_credentials') return Promise.reject(this.#cannotFetch(force));
+    if (this.closed) return Promise.reject(new AsposeAuthError('ERR_ASPOSE_AUTH_UNAVAILABLE', 'TokenService is closed'));
+    const refusal = this.#refusal;
+    if (refusal && Date.now() < refusal.until) return Promise.reject(refusal.error);
+    const p = this.#fetchWithRetry().finally(() => {
+      if (this.#inflight === p) this.#inflight = undefined;
+    });
+    this.#inflight = p;
+    return p;
+  }
+
+  #cannotFetch(force: boolean): AsposeError {
+    if (this.#opts.auth === 'none') {
+      return new AsposeError('ERR_ASPOSE_CONFIG', `No access token: auth is 'none'. Set auth to 'client_credentials' with clientId and clientSecret to use tokens`);
+    }
+    return new AsposeAuthError(
+      'ERR_ASPOSE_AUTH_UNAVAILABLE',
+      force
+        ? `Cannot refresh a static access token: use auth 'client_credentials' with clientId and clientSecret for refreshable tokens`
+        : 'The static access token has expired: supply a new accessToken, or use clientId and clientSecret so tokens refresh by themselves',
+    );
+  }
+
+  async #fetchWithRetry(): Promise<CachedToken> {
+    const o = this.#opts;
+    const started = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      this.#stats.requests++;
+      const result = await requestTokenOnce({
+        tokenUrl: o.tokenUrl,
+        clientId: o.clientId!,
+        clientSecret: this.#secret!,
+        scope: o.scope,
+        timeoutMs: o.tokenTimeoutMs,
+        dispatcher: this.#dispatcher,
+        signal: this.#closed.signal,
+        fallbackLifetimeMs: FALLBACK_LIFETIME_MS,
+      });
+      if (result.ok) {
+        const cached = this.#cache(result.token);
+        this.#refusal = undefined;
+        this.#backgroundRetryAt = 0;
+        this.#stats.tokensIssued++;
+        this.#logger?.log?.(
+          `Aspose access token obtained from ${safeUrl(o.tokenUrl)} in ${Date.now() - started} ms${attempt > 1 ? ` after ${attempt} attempts` : ''}; valid ${Math.round((result.token.expiresAt - result.token.obtainedAt) / 1000)} s`,
+        );
+        return cached;
+      }
+      const { error } = result;
+      const retryAfter = result.retryAfterMs;
+      const giveUp =
+        !result.transient || attempt > o.retries || this.closed || (retryAfter !== undefined && retryAfter > o.maxRetryAfterMs);
+      if (giveUp) {
+        this.#stats.failures++;
+        const final =
+          result.transient && attempt > 1
+            ? new AsposeAuthError(
+                'ERR_ASPOSE_AUTH_UNAVAILABLE',
+                `${error.message} (gave up after ${attempt} attempts in ${Date.now() - started} ms${retryAfter !== undefined && retryAfter > o.maxRetryAfterMs ? `; Retry-After asked for ${Math.round(retryAfter / 1000)} s` : ''})`,
+                { status: error.status, oauthError: error.oauthError, oauthErrorDescription: error.oauthErrorDescription, attempts: attempt, cause: error.cause },
+              )
+            : withAttempts(error, attempt);
+        if (final.code === 'ERR_ASPOSE_AUTH_REFUSED' && o.refusalCooldownMs > 0) {
+          this.#refusal = { error: final, until: Date.now() + o.refusalCooldownMs };
+        }
+        this.#logger?.error?.(`Aspose access token request failed: ${final.message}`);
+        throw final;
+      }
+      const backoff = Math.random() * Math.min(o.maxDelayMs, o.minDelayMs * 2 ** (attempt - 1));
+      const delay = Math.max(retryAfter ?? 0, backoff);
+      this.#logger?.warn?.(`Aspose token request attempt ${attempt} failed (${error.message}); retrying in ${Math.round(delay)} ms`);
+      await sleep(delay, this.#closed.signal);
+    }
+  }
+
+  #cache(token: AccessToken): CachedToken {
+    const lifetime = Math.max(0, token.expiresAt - token.obtainedAt);
+    const skew = Math.min(lifetime * 0.05, this.#opts.expirySkewMs);
+    const ahead = Math.max(skew, Math.min(lifetime * 0.2, this.#opts.refreshAheadMs));
+    const cached: CachedToken = { token, header: token.authorization, refreshAt: token.expiresAt - ahead, staleAt: token.expiresAt - skew };
+    this.#current = cached;
+    return cached;
+  }
+
+  #wait(p: Promise<CachedToken>, signal: AbortSignal | undefined): Promise<CachedToken> {
+    if (!signal) return p;
+    if (signal.aborted) return Promise.reject(abortError(signal));
+    return new Promise((resolve, reject) => {
+      const onAbort = () => reject(abortError(signal));
+      signal.addEventListener('abort', onAbort, { once: true });
+      p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
+  }
+
+  toJSON(): object {
+    return { auth: this.auth, baseUrl: this.baseUrl, tokenUrl: this.tokenUrl, clientId: this.#opts.clientId, hasToken: this.#current !== undefined };
+  }
+
+  [inspect.custom](): string {
+    return `TokenService ${inspect(this.toJSON())}`;
+  }
+}
+
+function withAttempts(error: AsposeAuthError, attempts: number): AsposeAuthError {
+  if (error.attempts === attempts) return error;
+  Object.defineProperty(error, 'attempts', { value: attempts });
+  return error;
+}
+
+function abortError(signal: AbortSignal): AsposeError {
+  return new AsposeError('ERR_ASPOSE_ABORTED', 'Stopped waiting for an access token: the signal was aborted', { cause: signal.reason });
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
