@@ -1,0 +1,76 @@
+// Core benchmark: token requests under a cold herd and after revocation, and
+// per-call cost of AsposeClient against raw undici (the floor) and the official
+// Words SDK, measured side by side in one run against the same local stand-in.
+import { Agent, request } from 'undici';
+import wordsSdk from 'asposewordscloud';
+import { AsposeClient } from '../dist/esm/index.js';
+import { startServerProcess, timed, median, table } from './lib.mjs';
+
+const { WordsApi, GetDocumentRequest } = wordsSdk;
+const HERD = Number(process.env.BENCH_HERD ?? 1000);
+const CALLS = Number(process.env.BENCH_CALLS ?? 3000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+const DOC = '/v4.0/words/report.docx';
+
+const server = await startServerProcess();
+const creds = { clientId: server.clientId, clientSecret: server.clientSecret, baseUrl: server.url };
+const words = (api) => api.getDocument(new GetDocumentRequest({ documentName: 'report.docx' }));
+
+// 1. Token requests: a cold herd, then a revocation with the herd in flight.
+async function herd(name, make, call) {
+  await server.call('reset');
+  const target = make();
+  const cold = await Promise.allSettled(Array.from({ length: HERD }, () => call(target)));
+  const afterCold = await server.call('stats');
+  await server.call('revoke');
+  const revoked = await Promise.allSettled(Array.from({ length: HERD }, () => call(target)));
+  const afterRevoke = await server.call('stats');
+  await target.close?.();
+  return [
+    name,
+    `${afterCold.tokenRequests}`,
+    `${cold.filter((r) => r.status === 'rejected').length}`,
+    `${afterRevoke.tokenRequests - afterCold.tokenRequests}`,
+    `${afterRevoke.unauthorized - afterCold.unauthorized}`,
+    `${revoked.filter((r) => r.status === 'rejected').length}`,
+  ];
+}
+const herdRows = [
+  await herd('aspose-cloud-auth `AsposeClient`', () => new AsposeClient(creds), (c) => c.get(DOC)),
+  await herd('asposewordscloud 24.12 `WordsApi`', () => new WordsApi(creds.clientId, creds.clientSecret, creds.baseUrl), words),
+];
+console.log(`## Token requests: ${HERD} concurrent calls, cold, then again after the token is revoked\n`);
+table(['client', 'token requests (cold)', 'failed calls (cold)', 'token requests (after revoke)', '401s seen by the server (after revoke)', 'failed calls (after revoke)'], herdRows);
+
+// 2. Per-call cost, interleaved rounds so drift hits every arm alike.
+const rawAgent = new Agent();
+const fixed = (await (await request(`${server.url}/connect/token`, {
+  method: 'POST', dispatcher: rawAgent,
+  headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  body: new URLSearchParams({ grant_type: 'client_credentials', client_id: creds.clientId, client_secret: creds.clientSecret }).toString(),
+})).body.json()).access_token;
+const rawHeaders = { authorization: `Bearer ${fixed}`, accept: 'application/json' };
+const client = new AsposeClient(creds);
+const api = new WordsApi(creds.clientId, creds.clientSecret, creds.baseUrl);
+const arms = {
+  'raw undici, fixed header (floor)': async () => { const r = await request(server.url + DOC, { dispatcher: rawAgent, headers: rawHeaders }); await r.body.json(); },
+  '`AsposeClient.request` + `body.json()`': async () => { const r = await client.request({ path: DOC, headers: { accept: 'application/json' } }); await r.body.json(); },
+  '`AsposeClient.get` (JSON helper)': () => client.get(DOC),
+  'asposewordscloud `getDocument`': () => words(api),
+};
+const samples = Object.fromEntries(Object.keys(arms).map((k) => [k, []]));
+for (const fn of Object.values(arms)) await timed(fn, 500, CONCURRENCY); // warm-up: sockets, JIT, the token
+for (let round = 0; round < ROUNDS; round++) {
+  for (const [name, fn] of Object.entries(arms)) samples[name].push((await timed(fn, CALLS, CONCURRENCY)) * 1000 / CALLS);
+}
+const floor = median(samples['raw undici, fixed header (floor)']);
+console.log(`## Per-call time: ${CALLS} GET calls × ${ROUNDS} interleaved rounds, concurrency ${CONCURRENCY}, median round\n`);
+table(['client', 'µs per call', 'vs raw undici', 'calls/s'], Object.entries(samples).map(([name, xs]) => {
+  const m = median(xs);
+  return [name, m.toFixed(1), `${(m / floor).toFixed(3)}×`, Math.round(1e6 / m).toLocaleString('en-US')];
+}));
+
+await client.close();
+await rawAgent.close();
+await server.close();

@@ -1,0 +1,36 @@
+// Shared bench helpers: a stand-in in a child process, interleaved timing rounds, markdown tables.
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** Starts bench/server.mjs and returns { url, clientId, clientSecret, call(cmd), close() }. */
+export async function startServerProcess(env = {}) {
+  const child = fork(fileURLToPath(new URL('./server.mjs', import.meta.url)), { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const waiting = new Map();
+  child.on('message', (m) => { waiting.get(m.id)?.(m); waiting.delete(m.id); });
+  const next = (id) => new Promise((resolve) => waiting.set(id, resolve));
+  const ready = await next('ready');
+  return {
+    ...ready,
+    async call(cmd) { const p = next(cmd); child.send(cmd); return p; },
+    async close() { child.send('close'); await new Promise((r) => child.once('exit', r)); },
+  };
+}
+
+/** Runs `n` calls of `fn` with `concurrency` workers; returns elapsed ms. */
+export async function timed(fn, n, concurrency) {
+  let next = 0;
+  const t0 = process.hrtime.bigint();
+  await Promise.all(Array.from({ length: concurrency }, async () => { while (next++ < n) await fn(); }));
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+export const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+
+/** Prints a markdown table. */
+export function table(headers, rows) {
+  const line = (cells) => `| ${cells.join(' | ')} |`;
+  console.log(line(headers));
+  console.log(line(headers.map(() => '---')));
+  for (const r of rows) console.log(line(r));
+  console.log();
+}
