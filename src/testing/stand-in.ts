@@ -162,7 +162,7 @@ export class AsposeStandIn {
         iat: sec,
         iat_ms: now,
         exp_ms: now + lifetimeSec * 1000,
-        exp: Math.ceil((now + lifetimeSec * 1000) / 1000),
+        exp: sec + lifetimeSec, // like IdentityServer: whole seconds from iat
         iss: this.url,
         aud: [`${this.url}/resources`, 'api.platform', 'api.products'],
         client_id: this.clientId,
