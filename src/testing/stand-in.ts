@@ -56,6 +56,8 @@ export interface StandInRequestRecord {
  * - `GET|POST /v4.0/barcode/generate`: an SVG "barcode" (400 in the BarCode v4 error shape without `data`);
  * - `POST /v5.0/ocr/RecognizeImage` then `GET /v5.0/ocr/RecognizeImage?id=`: the asynchronous OCR flow;
  * - `/__stand-in/slow/{ms}` and `/__stand-in/redirect?to=URL` for timeout and redirect tests;
+ * - `/__stand-in/headers?name=value&…`: the echo, answered with those response headers (for header-stripping tests);
+ * - `/__stand-in/bytes/{n}`: `n` bytes of `application/octet-stream`, streamed with backpressure;
  * - any other `/vN.N/…` path: an echo of the method, path, query, headers and body size.
  *
  * Used by this project's tests and benchmark and by the sample app when no
@@ -82,8 +84,14 @@ export class AsposeStandIn {
   unauthorized = 0;
   /** The last few API requests, newest last (bounded to 1000). */
   readonly log: StandInRequestRecord[] = [];
-  /** Bytes received by the storage upload route. */
+  /** Bytes received by the storage upload route, counted as they arrive. */
   uploadedBytes = 0;
+  /** Bytes written by `/__stand-in/bytes/{n}`, counted as they are sent. */
+  streamedBytes = 0;
+  /** API requests whose connection closed before their answer was complete (the client went away). */
+  closedEarly = 0;
+  /** TCP connections accepted, to check keep-alive reuse. */
+  connections = 0;
 
   readonly #auth: 'required' | 'none';
   readonly #key = randomBytes(32);
@@ -108,6 +116,7 @@ export class AsposeStandIn {
       });
     });
     this.#server.on('connection', (s: Socket) => {
+      this.connections++;
       this.#sockets.add(s);
       s.on('close', () => this.#sockets.delete(s));
     });
@@ -145,7 +154,7 @@ export class AsposeStandIn {
 
   /** Zeroes the counters and the log, and drops queued faults. */
   resetCounters(): void {
-    this.tokenRequests = this.tokensIssued = this.apiRequests = this.unauthorized = this.uploadedBytes = 0;
+    this.tokenRequests = this.tokensIssued = this.apiRequests = this.unauthorized = this.uploadedBytes = this.streamedBytes = this.closedEarly = this.connections = 0;
     this.log.length = 0;
     this.#faults.length = 0;
     this.#apiFaults.length = 0;
@@ -199,6 +208,9 @@ export class AsposeStandIn {
     if (/^(\/v4\.0\/(words|cells))?\/connect\/token$/.test(path)) return this.#token(req, res);
 
     this.apiRequests++;
+    res.once('close', () => {
+      if (!res.writableFinished) this.closedEarly++;
+    });
     const apiFault = this.#apiFaults.shift();
     if (apiFault) {
       await drain(req);
@@ -290,10 +302,16 @@ export class AsposeStandIn {
       res.writeHead(Number(url.searchParams.get('status') ?? 302), { location: url.searchParams.get('to') ?? '/' }).end();
       return 302;
     }
+    if ((m = /^\/__stand-in\/bytes\/(\d+)$/.exec(path))) {
+      await drain(req);
+      return this.#bytes(res, Number(m[1]));
+    }
     if ((m = /^\/v4\.0\/words\/storage\/file\/(.+)$/.exec(path)) && method === 'PUT') {
       let bytes = 0;
-      for await (const chunk of req) bytes += (chunk as Buffer).length;
-      this.uploadedBytes += bytes;
+      for await (const chunk of req) {
+        bytes += (chunk as Buffer).length;
+        this.uploadedBytes += (chunk as Buffer).length;
+      }
       return send(res, 200, { Uploaded: [decodeURIComponent(m[1]!)], Errors: [], Bytes: bytes, RequestId: requestId });
     }
     if ((m = /^\/v4\.0\/words\/([^/]+)$/.exec(path)) && method === 'GET') {
@@ -347,15 +365,41 @@ export class AsposeStandIn {
       if (text === undefined) return send(res, 404, { requestId, error: { code: 'TaskNotFound', message: `No task ${id}` } });
       return send(res, 200, { id, taskStatus: 'Completed', results: [{ type: 'Text', data: Buffer.from(text).toString('base64') }], error: null });
     }
-    if (/^\/v\d\.\d\//.test(path)) {
+    if (/^\/v\d\.\d\//.test(path) || path === '/__stand-in/headers') {
       let bytes = 0;
       for await (const chunk of req) bytes += (chunk as Buffer).length;
       const headers: Record<string, string | string[] | undefined> = { ...req.headers };
       if (headers.authorization) headers.authorization = '[valid bearer token]';
-      return send(res, 200, { method, path, query: Object.fromEntries(url.searchParams), headers, bodyBytes: bytes });
+      const extra: Record<string, string> = path === '/__stand-in/headers' ? Object.fromEntries(url.searchParams) : {};
+      return send(res, 200, { method, path, query: Object.fromEntries(url.searchParams), headers, bodyBytes: bytes }, extra);
     }
     await drain(req);
     return send(res, 404, { RequestId: requestId, Error: { Code: 'NotFound', Message: `No stand-in route for ${method} ${path}` } });
+  }
+
+  /** Streams `total` bytes in 64 KiB chunks, waiting for `drain` so nothing piles up in memory. */
+  async #bytes(res: ServerResponse, total: number): Promise<number> {
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': total });
+    const chunk = Buffer.alloc(64 * 1024, 0x61);
+    let left = total;
+    while (left > 0 && !res.destroyed) {
+      const n = Math.min(left, chunk.length);
+      left -= n;
+      this.streamedBytes += n;
+      if (!res.write(n === chunk.length ? chunk : chunk.subarray(0, n))) {
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            res.off('drain', done);
+            res.off('close', done);
+            resolve();
+          };
+          res.on('drain', done);
+          res.on('close', done);
+        });
+      }
+    }
+    res.end();
+    return 200;
   }
 }
 
