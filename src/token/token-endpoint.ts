@@ -34,6 +34,8 @@ const REFUSAL_HINTS: Record<string, string> = {
   unsupported_grant_type: 'check that tokenUrl is a client_credentials token endpoint (see AsposePresets)',
   invalid_scope: 'remove or correct the scope option',
   invalid_request: 'check that tokenUrl is a client_credentials token endpoint (see AsposePresets)',
+  // RFC 6750: a protected API route answered, not a token endpoint.
+  invalid_token: 'tokenUrl answered like an API route, not a token endpoint: check tokenUrl (see AsposePresets)',
 };
 
 /**
@@ -135,7 +137,7 @@ export async function requestTokenOnce(req: TokenRequest): Promise<TokenAttempt>
     };
   }
   const hint =
-    (oauthError && REFUSAL_HINTS[oauthError]) ??
+    (oauthError && Object.hasOwn(REFUSAL_HINTS, oauthError) ? REFUSAL_HINTS[oauthError] : undefined) ??
     (status === 404
       ? 'check tokenUrl (see AsposePresets for the known token endpoints)'
       : status >= 300 && status < 400
