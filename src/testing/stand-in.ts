@@ -294,7 +294,14 @@ export class AsposeStandIn {
 
     if ((m = /^\/__stand-in\/slow\/(\d+)$/.exec(path))) {
       await drain(req);
-      await new Promise((r) => setTimeout(r, Number(m![1])));
+      await new Promise<void>((resolve) => {
+        // Stop sleeping when the client hangs up, so no timer outlives the request.
+        const timer = setTimeout(resolve, Number(m![1]));
+        res.once('close', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
       return send(res, 200, { slept: Number(m[1]) });
     }
     if (path === '/__stand-in/redirect') {

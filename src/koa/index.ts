@@ -1,0 +1,11 @@
+/**
+ * Koa adapter: `asposeAuth()` puts one shared client at `ctx.state.aspose`;
+ * `asposeProxy()` is a backend-for-frontend proxy to the Aspose API.
+ * Import from `aspose-cloud-auth/koa`. Works with Koa 2.14+ and 3.
+ *
+ * @packageDocumentation
+ */
+export { asposeAuth, type AsposeAuthMiddleware } from './aspose-auth.middleware.js';
+export { asposeProxy } from './aspose-proxy.middleware.js';
+export type { AsposeProxyOptions } from '../proxy/proxy-core.js';
+export type { AsposeProxyErrorBody, AsposeProxyErrorCode } from '../proxy/proxy-errors.js';

@@ -1,0 +1,265 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream/promises';
+import type { Dispatcher } from 'undici';
+import { AsposeConfigError, AsposeError, type ConfigIssue } from '../errors/errors.js';
+import type { AsposeClient } from '../http/aspose-client.js';
+import { isAllowed, parseAllowList, type AllowRule } from './allow-list.js';
+import { requestHeadersForUpstream, responseHeadersForClient } from './header-filter.js';
+import { checkTarget, isTokenEndpoint } from './path-guard.js';
+import { sendProxyError, type AsposeProxyErrorCode } from './proxy-errors.js';
+import { hasRequestBody, RequestBody } from './request-body.js';
+
+/** Options of `asposeProxy()`, shared by the Express and Koa adapters. */
+export interface AsposeProxyOptions {
+  /**
+   * The client whose origin and token the proxy uses. Default: the one
+   * `asposeAuth()` put on the request (`req.aspose`, `ctx.state.aspose`).
+   */
+  client?: AsposeClient;
+  /**
+   * What may be forwarded: `"METHOD /path-prefix"` entries, such as
+   * `'GET /v4.0/words/'`, `'POST /v4.0/barcode/generate'` or `'* /v5.0/ocr/'`
+   * (`*` is GET, HEAD, POST, PUT, PATCH, DELETE or OPTIONS). A prefix matches
+   * whole path segments, ignoring case. Anything else is answered 403.
+   * Token endpoints are refused even if listed.
+   */
+  allow: readonly string[];
+  /**
+   * Handle only requests under this path (such as `/aspose`), with the
+   * prefix cut off before matching; others go to the next middleware.
+   * Needed with Koa; with Express, mounting with `app.use('/aspose', …)` does
+   * the same. Matched case-sensitively on the raw URL.
+   */
+  prefix?: string;
+  /**
+   * Bound on waiting for the Aspose API's answer headers, and then on each
+   * gap between body chunks, in ms. Default: the client's `timeoutMs`
+   * (120000 unless configured). A timeout is answered 504.
+   */
+  timeoutMs?: number;
+  /**
+   * Largest request body forwarded, in bytes; a larger one is answered 413
+   * (at once when `Content-Length` says so, else when the limit is passed,
+   * with the upstream request cancelled). Default: no limit.
+   */
+  maxBodyBytes?: number;
+  /** More request header names never to forward, on top of the credentials and hop-by-hop headers always dropped. */
+  dropRequestHeaders?: readonly string[];
+  /**
+   * Called with each upstream failure the proxy turns into a 502 or 504 (a
+   * timeout, a network failure, no token), so your logs get the detail that
+   * the browser does not. The error holds no secret or token.
+   */
+  onError?: (error: AsposeError, request: IncomingMessage) => void;
+}
+
+/**
+ * The framework-neutral proxy that the Express and Koa adapters wrap. It
+ * works on Node's own request and response objects and never calls a
+ * framework.
+ */
+export interface AsposeProxy {
+  /**
+   * The target (path and query to forward, before checks) if `url` is under
+   * the proxy's `prefix`, else `undefined` (not for this proxy). An
+   * absolute-form URL under the prefix is returned as it is, so that
+   * {@link handle} refuses it.
+   */
+  match(url: string | undefined): string | undefined;
+  /**
+   * Checks the request, forwards it with the client's token, and streams the
+   * answer back; or answers with a JSON error. Resolves once the answer is
+   * written or the caller is gone; never rejects.
+   */
+  handle(req: IncomingMessage, res: ServerResponse, target: string, client: AsposeClient | undefined): Promise<void>;
+}
+
+/** What the proxy derives once per client: its base path and same-origin token path, as pieces. */
+interface ClientPaths {
+  base: string[];
+  token: string[] | undefined;
+}
+
+const pathPieces = (pathname: string): string[] =>
+  pathname
+    .toLowerCase()
+    .split('/')
+    .filter((s) => s !== '')
+    .map((s) => {
+      try {
+        return decodeURIComponent(s);
+      } catch {
+        return s;
+      }
+    });
+
+/**
+ * Creates the framework-neutral proxy. Validates every option at once and
+ * throws one {@link AsposeConfigError} naming each problem.
+ */
+export function createAsposeProxy(options: AsposeProxyOptions): AsposeProxy {
+  if (options === null || typeof options !== 'object') {
+    throw new AsposeConfigError([{ option: 'options', problem: "must be an object such as { client, allow: ['GET /v4.0/words/'] }" }], { source: 'asposeProxy options' });
+  }
+  const rules: AllowRule[] = parseAllowList(options.allow);
+  const issues: ConfigIssue[] = [];
+  const { timeoutMs, maxBodyBytes, onError } = options;
+  let prefix = options.prefix;
+  if (prefix !== undefined) {
+    if (typeof prefix !== 'string' || !/^\/[A-Za-z0-9\-._~!$&'()*+,;=:@/]*$/.test(prefix) || prefix.includes('//')) {
+      issues.push({ option: 'prefix', problem: 'must be a path such as "/aspose"' });
+    } else {
+      prefix = prefix.replace(/\/+$/, '');
+      if (prefix === '') prefix = undefined;
+    }
+  }
+  if (timeoutMs !== undefined && (!Number.isInteger(timeoutMs) || timeoutMs < 0)) issues.push({ option: 'timeoutMs', problem: 'must be a whole number of ms (0 disables it)' });
+  if (maxBodyBytes !== undefined && !(maxBodyBytes === Infinity || (Number.isInteger(maxBodyBytes) && maxBodyBytes >= 0))) {
+    issues.push({ option: 'maxBodyBytes', problem: 'must be a whole number of bytes' });
+  }
+  if (options.client !== undefined && (typeof options.client !== 'object' || typeof (options.client as AsposeClient).request !== 'function')) {
+    issues.push({ option: 'client', problem: 'must be an AsposeClient' });
+  }
+  if (onError !== undefined && typeof onError !== 'function') issues.push({ option: 'onError', problem: 'must be a function' });
+  if (options.dropRequestHeaders !== undefined && !Array.isArray(options.dropRequestHeaders)) issues.push({ option: 'dropRequestHeaders', problem: 'must be an array of header names' });
+  if (issues.length > 0) throw new AsposeConfigError(issues, { source: 'asposeProxy options' });
+
+  const extraDrop = options.dropRequestHeaders?.length ? new Set(options.dropRequestHeaders.map((h) => h.toLowerCase())) : undefined;
+  const limit = maxBodyBytes ?? Infinity;
+  const paths = new WeakMap<AsposeClient, ClientPaths>();
+  const pathsOf = (client: AsposeClient): ClientPaths => {
+    let p = paths.get(client);
+    if (p === undefined) {
+      const base = new URL(client.baseUrl);
+      const token = new URL(client.tokens.tokenUrl);
+      p = { base: pathPieces(base.pathname), token: token.origin === base.origin ? pathPieces(token.pathname) : undefined };
+      paths.set(client, p);
+    }
+    return p;
+  };
+
+  const report = (err: AsposeError, req: IncomingMessage) => {
+    try {
+      onError?.(err, req);
+    } catch {
+      // a logging hook must not break the answer
+    }
+  };
+
+  function match(url: string | undefined): string | undefined {
+    if (url === undefined) return undefined;
+    if (prefix === undefined) return url;
+    if (url.charCodeAt(0) !== 47 /* / */) {
+      // Absolute form (`GET http://host/aspose/… HTTP/1.1`): ours to refuse if it points under the prefix.
+      try {
+        const u = new URL(url);
+        return u.pathname === prefix || u.pathname.startsWith(prefix + '/') ? url : undefined;
+      } catch {
+        return undefined;
+      }
+    }
+    if (!url.startsWith(prefix)) return undefined;
+    const rest = url.slice(prefix.length);
+    if (rest === '') return '/';
+    const c = rest.charCodeAt(0);
+    if (c === 47 /* / */) return rest;
+    if (c === 63 /* ? */) return '/' + rest;
+    return undefined;
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse, target: string, client: AsposeClient | undefined): Promise<void> {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const withBody = hasRequestBody(req);
+    const fail = (status: number, code: AsposeProxyErrorCode, message: string) => sendProxyError(res, status, code, message, withBody && !req.complete);
+
+    const checked = checkTarget(target);
+    if (!checked.ok) return fail(checked.status, checked.code, checked.message);
+    if (client === undefined || client === null) {
+      return fail(500, 'ERR_ASPOSE_CONFIG', 'asposeProxy has no client: pass { client } or mount asposeAuth() in front of it');
+    }
+    const cp = pathsOf(client);
+    if (isTokenEndpoint(checked.pieces, cp.base.length > 0 ? [...cp.base, ...checked.pieces] : checked.pieces, cp.token)) {
+      return fail(403, 'ERR_ASPOSE_PROXY_TOKEN_ENDPOINT', 'Token endpoints are never reachable through this proxy');
+    }
+    if (!isAllowed(rules, method, checked.segments)) {
+      return fail(403, 'ERR_ASPOSE_PROXY_FORBIDDEN', `${method} on this path is not in the proxy's allow list`);
+    }
+    const headers = requestHeadersForUpstream(req.headers, extraDrop);
+    if (headers === null) return fail(400, 'ERR_ASPOSE_PROXY_BAD_HEADER', 'A request header holds CR, LF or NUL');
+
+    let body: RequestBody | undefined;
+    if (withBody) {
+      if (req.readableDidRead || req.readableEnded) {
+        return fail(500, 'ERR_ASPOSE_PROXY_BODY_CONSUMED', 'The request body was read before asposeProxy: mount the proxy before any body parser (express.json(), koa-bodyparser, …)');
+      }
+      const length = req.headers['content-length'];
+      if (length !== undefined && Number(length) > limit) {
+        return fail(413, 'ERR_ASPOSE_PROXY_BODY_TOO_LARGE', `The request body is larger than ${limit} bytes`);
+      }
+      body = new RequestBody(req, limit);
+    }
+
+    // The caller going away cancels the upstream request, whether it is still
+    // waiting for a token, sending the body, or waiting for the answer.
+    const cancel = new AbortController();
+    const onClose = () => {
+      if (!res.writableFinished) cancel.abort();
+    };
+    res.once('close', onClose);
+
+    let upstream: Dispatcher.ResponseData;
+    try {
+      upstream = await client.request({
+        method: method as Dispatcher.HttpMethod,
+        path: checked.path + checked.search,
+        headers,
+        body,
+        signal: cancel.signal,
+        timeoutMs,
+      });
+    } catch (err) {
+      res.off('close', onClose);
+      body?.destroy();
+      if (body?.tooLarge) return fail(413, 'ERR_ASPOSE_PROXY_BODY_TOO_LARGE', `The request body is larger than ${limit} bytes`);
+      if (cancel.signal.aborted || res.destroyed) return; // the caller is gone: nobody to answer
+      const e = err instanceof AsposeError ? err : new AsposeError('ERR_ASPOSE_NETWORK', 'The Aspose API request failed', { cause: err });
+      report(e, req);
+      switch (e.code) {
+        case 'ERR_ASPOSE_TIMEOUT':
+          return fail(504, 'ERR_ASPOSE_TIMEOUT', 'The Aspose API did not answer in time');
+        case 'ERR_ASPOSE_AUTH_REFUSED':
+        case 'ERR_ASPOSE_AUTH_UNAVAILABLE':
+        case 'ERR_ASPOSE_AUTH_INVALID_RESPONSE':
+          return fail(502, e.code, 'The server could not get an access token for the Aspose API');
+        default:
+          return fail(502, 'ERR_ASPOSE_NETWORK', 'The Aspose API could not be reached');
+      }
+    }
+
+    res.off('close', onClose);
+    if (res.destroyed) {
+      upstream.body.destroy();
+      return;
+    }
+    res.writeHead(upstream.statusCode, responseHeadersForClient(upstream.headers));
+    try {
+      // Streams the answer with backpressure; the caller hanging up destroys
+      // the upstream body, which cancels the upstream request.
+      await pipeline(upstream.body, res);
+    } catch (err) {
+      // Headers are gone, so a failure mid-body can only cut the connection
+      // (pipeline has done that): the caller sees a truncated answer, not a wrong one.
+      if (!cancel.signal.aborted && !res.writableFinished && err instanceof Error && (err as { code?: string }).code !== 'ERR_STREAM_PREMATURE_CLOSE') {
+        report(mapMidStream(err, method, checked.path), req);
+      }
+    }
+  }
+
+  return { match, handle };
+}
+
+function mapMidStream(err: Error, method: string, path: string): AsposeError {
+  const code = (err as { code?: string }).code;
+  const timeout = code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT';
+  return new AsposeError(timeout ? 'ERR_ASPOSE_TIMEOUT' : 'ERR_ASPOSE_NETWORK', `The Aspose API answer to ${method} ${path} broke off mid-body (${code ?? err.name})`, { cause: err });
+}

@@ -1,0 +1,66 @@
+import type { ServerResponse } from 'node:http';
+
+/**
+ * The closed set of `code` values a proxy error body carries. The upstream
+ * failure codes are the core's own (`ERR_ASPOSE_TIMEOUT`, …), so a browser
+ * client switches on one vocabulary whichever side failed.
+ */
+export type AsposeProxyErrorCode =
+  /** The request target is malformed or tries to leave its path: traversal, encoded dots or slashes, backslashes, control characters, an absolute or protocol-relative target. 400. */
+  | 'ERR_ASPOSE_PROXY_BAD_PATH'
+  /** A request header carries a character that could split or inject headers. 400. */
+  | 'ERR_ASPOSE_PROXY_BAD_HEADER'
+  /** The method and path match no entry of the allow list. 403. */
+  | 'ERR_ASPOSE_PROXY_FORBIDDEN'
+  /** The target is a token endpoint: never forwarded, whatever the allow list says. 403. */
+  | 'ERR_ASPOSE_PROXY_TOKEN_ENDPOINT'
+  /** The request body is larger than `maxBodyBytes`. 413. */
+  | 'ERR_ASPOSE_PROXY_BODY_TOO_LARGE'
+  /** Something read the request body before the proxy (a body parser mounted in front of it). 500. */
+  | 'ERR_ASPOSE_PROXY_BODY_CONSUMED'
+  /** The proxy has no client: neither `client` nor `asposeAuth()` in front of it. 500. */
+  | 'ERR_ASPOSE_CONFIG'
+  /** The Aspose API did not answer in time. 504. */
+  | 'ERR_ASPOSE_TIMEOUT'
+  /** The Aspose API could not be reached (refused, reset, DNS, TLS). 502. */
+  | 'ERR_ASPOSE_NETWORK'
+  /** No access token could be had from the token endpoint. 502. */
+  | 'ERR_ASPOSE_AUTH_REFUSED'
+  | 'ERR_ASPOSE_AUTH_UNAVAILABLE'
+  | 'ERR_ASPOSE_AUTH_INVALID_RESPONSE';
+
+/** The JSON body of every answer the proxy makes itself (as opposed to the ones it passes through). */
+export interface AsposeProxyErrorBody {
+  error: { code: AsposeProxyErrorCode; message: string };
+}
+
+/** A refusal decided before anything is sent upstream. @internal */
+export interface ProxyRefusal {
+  status: number;
+  code: AsposeProxyErrorCode;
+  message: string;
+}
+
+/**
+ * Answers with a JSON error body. If the answer has already started there is
+ * no honest status left to send, so the connection is cut instead.
+ *
+ * @internal
+ */
+export function sendProxyError(res: ServerResponse, status: number, code: AsposeProxyErrorCode, message: string, closeConnection = false): void {
+  if (res.headersSent || res.destroyed) {
+    res.destroy();
+    return;
+  }
+  const body = JSON.stringify({ error: { code, message } } satisfies AsposeProxyErrorBody);
+  const headers: Record<string, string | number> = {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  };
+  // A request body nobody will read: close rather than drain it (it may be 100 MB).
+  if (closeConnection) headers.connection = 'close';
+  res.writeHead(status, headers);
+  res.end(body);
+}
