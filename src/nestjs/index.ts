@@ -1,0 +1,22 @@
+/**
+ * The NestJS adapter: `AsposeAuthModule` registers an Aspose Cloud client
+ * (`AsposeClient`, its `TokenService` and the rxjs `AsposeHttpService`, all
+ * sharing one token) for injection. Import from `aspose-cloud-auth/nestjs`.
+ *
+ * ```ts
+ * import { AsposeAuthModule } from 'aspose-cloud-auth/nestjs';
+ *
+ * @Module({ imports: [AsposeAuthModule.forRootAsync()] }) // reads ASPOSE_CLIENT_ID, ASPOSE_CLIENT_SECRET
+ * export class AppModule {}
+ * ```
+ *
+ * @packageDocumentation
+ */
+export { AsposeAuthModule, type AsposeAuthModuleSyncOptions, type AsposeAuthModuleAsyncOptions } from './aspose-auth.module.js';
+export { AsposeHttpService } from './aspose-http.service.js';
+export { InjectAsposeClient, InjectTokenService, InjectAsposeHttpService } from './aspose-auth.decorators.js';
+export { getAsposeClientToken, getTokenServiceToken, getAsposeHttpServiceToken } from './aspose-auth.constants.js';
+export type { AsposeAuthModuleOptions, AsposeAuthOptionsFactory, AsposeAuthModuleExtras, AsposeAuthEnvOptions } from './aspose-auth-options.interface.js';
+// The core classes the module provides, so that one import serves a Nest app.
+export { AsposeClient, type AsposeRequestOptions, type AsposeJsonOptions, type AsposeResponse } from '../http/aspose-client.js';
+export { TokenService } from '../token/token-service.js';

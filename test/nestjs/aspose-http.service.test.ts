@@ -1,0 +1,120 @@
+import { Test, type TestingModule } from '@nestjs/testing';
+import { firstValueFrom, lastValueFrom, timeout, TimeoutError, type Subscription } from 'rxjs';
+import { AsposeApiError, AsposeClient } from 'aspose-cloud-auth';
+import { AsposeAuthModule, AsposeHttpService } from 'aspose-cloud-auth/nestjs';
+import { startAsposeStandIn, type AsposeStandIn } from 'aspose-cloud-auth/testing';
+import { ConnectionWatch, waitFor } from './support/connection-watch';
+
+let standIn: AsposeStandIn;
+let watch: ConnectionWatch;
+let moduleRef: TestingModule;
+let http: AsposeHttpService;
+
+beforeAll(async () => {
+  standIn = await startAsposeStandIn();
+  watch = await ConnectionWatch.start(standIn.url);
+  moduleRef = await Test.createTestingModule({
+    imports: [AsposeAuthModule.forRoot({ clientId: standIn.clientId, clientSecret: standIn.clientSecret, baseUrl: watch.url, logger: false })],
+  }).compile();
+  await moduleRef.init();
+  http = moduleRef.get(AsposeHttpService);
+  await http.tokens.getToken();
+});
+afterAll(async () => {
+  await moduleRef.close();
+  await watch.close();
+  await standIn.close();
+});
+beforeEach(() => standIn.resetCounters());
+
+test('Observables are cold: nothing is sent until subscribe, and each subscription sends its own request', async () => {
+  const info$ = http.get<{ Document: { FileName: string } }>('/v4.0/words/cold.docx');
+  await new Promise((r) => setTimeout(r, 50));
+  expect(standIn.apiRequests).toBe(0);
+  const [a, b] = await Promise.all([firstValueFrom(info$), firstValueFrom(info$)]);
+  expect(a.Document.FileName).toBe('cold.docx');
+  expect(b.Document.FileName).toBe('cold.docx');
+  expect(standIn.apiRequests).toBe(2);
+});
+
+test('get, post, put and delete emit the parsed JSON once and complete', async () => {
+  const emitted: unknown[] = [];
+  await lastValueFrom(http.post('/v4.0/pdf/echo', { a: 1 }), { defaultValue: undefined }).then((v) => emitted.push(v));
+  const put = await lastValueFrom(http.put<{ method: string; bodyBytes: number }>('/v4.0/pdf/echo', { b: 2 }));
+  const del = await lastValueFrom(http.delete<{ method: string }>('/v4.0/pdf/echo', { query: { storage: 'S1' } }));
+  expect(emitted).toEqual([expect.objectContaining({ method: 'POST', bodyBytes: 7, headers: expect.objectContaining({ 'content-type': 'application/json', authorization: '[valid bearer token]' }) })]);
+  expect(put).toMatchObject({ method: 'PUT', bodyBytes: 7 });
+  expect(del).toMatchObject({ method: 'DELETE', query: { storage: 'S1' } });
+});
+
+test('request() emits the raw response, whose body stays readable after the Observable completes', async () => {
+  const res = await lastValueFrom(http.request({ method: 'GET', path: '/v4.0/barcode/generate', query: { data: 'ABC-123', barcodeType: 'QR' } }));
+  expect(res.statusCode).toBe(200);
+  expect(res.headers['content-type']).toBe('image/svg+xml');
+  expect(await res.body.text()).toContain('<title>QR: ABC-123</title>');
+});
+
+test('an API error reaches the subscriber as AsposeApiError', async () => {
+  const err = await firstValueFrom(http.get('/v4.0/words/missing.docx')).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(AsposeApiError);
+  expect(err).toMatchObject({ status: 404, apiCode: 'ErrorItemNotFound' });
+});
+
+describe('unsubscribing aborts the request upstream', () => {
+  /** Subscribes to a 30 s call, and waits until the stand-in is holding it. */
+  async function slowCallInFlight(): Promise<{ subscription: Subscription; events: string[] }> {
+    const before = watch.connections.length;
+    const events: string[] = [];
+    const subscription = http.get('/__stand-in/slow/30000').subscribe({
+      next: () => events.push('next'),
+      error: (e: Error) => events.push(`error ${e.message}`),
+      complete: () => events.push('complete'),
+    });
+    await waitFor(() => standIn.apiRequests === 1, 'the slow call to reach the stand-in');
+    expect(watch.connections.length).toBeGreaterThanOrEqual(before);
+    return { subscription, events };
+  }
+
+  test('the socket carrying the call closes before the stand-in answers, and the subscriber hears nothing', async () => {
+    const { subscription, events } = await slowCallInFlight();
+    const open = watch.connections.filter((c) => !c.closed);
+    expect(open.length).toBeGreaterThan(0);
+    const receivedBefore = open.map((c) => c.received);
+
+    subscription.unsubscribe();
+    // The stand-in sees its client hang up with the answer still unsent…
+    await waitFor(() => standIn.closedEarly === 1, 'the stand-in to see the aborted call’s connection close', 10_000);
+    // …and on the wire, the connection that carried it closed without a byte of answer.
+    await waitFor(() => open.some((c) => c.closed), 'the aborted call’s socket to close');
+    const closed = open.filter((c) => c.closed);
+    expect(closed.map((c) => c.received)).toEqual(closed.map((c) => receivedBefore[open.indexOf(c)]));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(events).toEqual([]);
+  });
+
+  test('rxjs timeout() aborts the call the same way', async () => {
+    const slow$ = http.get('/__stand-in/slow/30000').pipe(timeout({ first: 200 }));
+    const err = await firstValueFrom(slow$).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TimeoutError);
+    await waitFor(() => standIn.closedEarly === 1, 'the stand-in to see the timed-out call’s connection close', 10_000);
+  });
+
+  test('the client stays usable after an abort, and the token was not dropped', async () => {
+    const { subscription } = await slowCallInFlight();
+    subscription.unsubscribe();
+    const tokens = moduleRef.get(AsposeClient).tokens.stats;
+    const info = await firstValueFrom(http.get<{ Document: { FileName: string } }>('/v4.0/words/after-abort.docx'));
+    expect(info.Document.FileName).toBe('after-abort.docx');
+    expect(moduleRef.get(AsposeClient).tokens.stats).toEqual(tokens);
+    expect(standIn.tokenRequests).toBe(0);
+  });
+
+  test('a caller’s own signal aborts the Observable’s call too', async () => {
+    const controller = new AbortController();
+    const call = firstValueFrom(http.get('/__stand-in/slow/30000', { signal: controller.signal }));
+    await waitFor(() => standIn.apiRequests === 1, 'the slow call to reach the stand-in');
+    controller.abort();
+    await expect(call).rejects.toMatchObject({ code: 'ERR_ASPOSE_ABORTED' });
+    await waitFor(() => standIn.closedEarly === 1, 'the stand-in to see the aborted call’s connection close', 10_000);
+  });
+});
