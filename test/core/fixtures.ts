@@ -67,6 +67,8 @@ export interface CaptureServer {
   requests: Captured[];
   /** TCP connections accepted. */
   connections: number;
+  /** TCP connections open now. */
+  readonly open: number;
   /** Status and JSON body for the next answers; default 200 `{ ok: true }`. */
   respond: (req: Captured) => { status: number; body?: unknown; headers?: Record<string, string> };
 }
@@ -74,7 +76,16 @@ export interface CaptureServer {
 /** Starts a {@link CaptureServer}, closed in {@link cleanup}. */
 export async function captureServer(): Promise<CaptureServer> {
   const sockets = new Set<Socket>();
-  const state: CaptureServer = { url: '', origin: '', requests: [], connections: 0, respond: () => ({ status: 200, body: { ok: true } }) };
+  const state: CaptureServer = {
+    url: '',
+    origin: '',
+    requests: [],
+    connections: 0,
+    get open() {
+      return sockets.size;
+    },
+    respond: () => ({ status: 200, body: { ok: true } }),
+  };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -86,7 +97,8 @@ export async function captureServer(): Promise<CaptureServer> {
       const captured: Captured = { method: req.method ?? 'GET', url: req.url ?? '/', authorization, headers: req.headers, body: Buffer.concat(chunks) };
       state.requests.push(captured);
       const { status, body, headers } = state.respond(captured);
-      const text = JSON.stringify(body ?? { ok: true });
+      if (status === 204 || status === 304) return void res.writeHead(status, headers).end();
+      const text = typeof body === 'string' ? body : JSON.stringify(body ?? { ok: true });
       res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers }).end(text);
     });
   });

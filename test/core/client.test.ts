@@ -1,0 +1,253 @@
+/**
+ * AsposeClient: request() hands back any status; the JSON helpers parse and
+ * throw AsposeApiError in every Aspose error shape; failures below HTTP map
+ * to stable codes; connections are reused; close() is clean.
+ */
+import { AsposeApiError, AsposeClient, AsposeError, AsposeRequestError, TokenService } from 'aspose-cloud-auth';
+import { captureServer, cleanup, client, closedPort, credentials, rejectionOf, sleep, standIn, track } from './fixtures';
+
+afterEach(cleanup);
+
+describe('request()', () => {
+  test('does not throw on an HTTP error status', async () => {
+    const server = await standIn();
+    const aspose = client(server);
+    const res = await aspose.request({ path: '/v4.0/words/missing.docx' });
+    expect(res.statusCode).toBe(404);
+    expect(await res.body.json()).toMatchObject({ Error: { Code: 'ErrorItemNotFound' } });
+  });
+
+  test('paths are relative to baseUrl, including a base path', async () => {
+    const api = await captureServer();
+    const aspose = client(undefined, { auth: 'none', baseUrl: `${api.url}/gateway/` });
+    const res = await aspose.request({ path: '/v4.0/words/a.docx' });
+    await res.body.dump();
+    expect(api.requests[0]!.url).toBe('/gateway/v4.0/words/a.docx');
+  });
+
+  test('query parameters are encoded; undefined and null are left out; arrays repeat the key', async () => {
+    const api = await captureServer();
+    const aspose = client(undefined, { auth: 'none', baseUrl: api.url });
+    const res = await aspose.request({
+      path: '/v4.0/words/a b.docx?existing=1',
+      query: { folder: 'my docs/2024', storage: 'First Storage', n: 5, flag: true, skip: undefined, none: null, tags: ['a&b', 'c=d'], 'wéird key': 'ü' },
+    });
+    await res.body.dump();
+    const url = new URL(api.requests[0]!.url, api.url);
+    expect(url.pathname).toBe('/v4.0/words/a%20b.docx');
+    expect(url.search).toBe('?existing=1&folder=my%20docs%2F2024&storage=First%20Storage&n=5&flag=true&tags=a%26b&tags=c%3Dd&w%C3%A9ird%20key=%C3%BC');
+    expect(url.searchParams.getAll('tags')).toEqual(['a&b', 'c=d']);
+    expect(url.searchParams.get('folder')).toBe('my docs/2024');
+  });
+
+  test('default headers are sent, and a call can override them', async () => {
+    const api = await captureServer();
+    const aspose = client(undefined, { auth: 'none', baseUrl: api.url, headers: { 'x-aspose-client': 'my-app', 'x-two': 'a' } });
+    await (await aspose.request({ path: '/v1.0/x', headers: { 'x-two': 'b' } })).body.dump();
+    expect(api.requests[0]!.headers).toMatchObject({ 'x-aspose-client': 'my-app', 'x-two': 'b' });
+  });
+
+  test('file names with spaces, quotes and non-ASCII are percent-encoded; an already encoded path is sent as it is', async () => {
+    const api = await captureServer();
+    const aspose = client(undefined, { auth: 'none', baseUrl: api.url });
+    await (await aspose.request({ path: '/v4.0/words/Quarterly report "final" {v2} – ü.docx' })).body.dump();
+    await (await aspose.request({ path: '/v4.0/words/already%20encoded%2Fname.docx' })).body.dump();
+    expect(api.requests.map((r) => r.url)).toEqual([
+      '/v4.0/words/Quarterly%20report%20%22final%22%20%7Bv2%7D%20%E2%80%93%20%C3%BC.docx',
+      '/v4.0/words/already%20encoded%2Fname.docx',
+    ]);
+  });
+
+  test('a header value undici cannot send is ERR_ASPOSE_INVALID_ARGUMENT, not a network error', async () => {
+    const api = await captureServer();
+    const aspose = client(undefined, { auth: 'none', baseUrl: api.url });
+    const err = await rejectionOf(aspose.request({ path: '/v1.0/x', headers: { 'x-bad': 'a\r\nInjected: 1' } }));
+    expect(err).toBeInstanceOf(AsposeError);
+    expect(err.code).toBe('ERR_ASPOSE_INVALID_ARGUMENT');
+    expect(api.requests).toHaveLength(0);
+  });
+
+  test.each(['v4.0/words/a.docx', '//evil.example/x', '/\\evil.example/x', 'ftp://example.com/x', ''])('a bad path (%j) is ERR_ASPOSE_INVALID_ARGUMENT, and nothing is sent', async (path) => {
+    const api = await captureServer();
+    const aspose = client(undefined, { auth: 'none', baseUrl: api.url });
+    const err = await rejectionOf(aspose.request({ path }));
+    expect(err).toBeInstanceOf(AsposeError);
+    expect(err.code).toBe('ERR_ASPOSE_INVALID_ARGUMENT');
+    expect(api.requests).toHaveLength(0);
+  });
+});
+
+describe('JSON helpers', () => {
+  test('get/post/put/delete send the method and parse JSON', async () => {
+    const server = await standIn();
+    const aspose = client(server);
+    expect(await aspose.get('/v4.0/words/a.docx')).toMatchObject({ Document: { FileName: 'a.docx' } });
+    expect(await aspose.post('/v4.0/echo/post', { a: 1 })).toMatchObject({ method: 'POST', bodyBytes: 7, headers: { 'content-type': 'application/json', accept: 'application/json' } });
+    expect(await aspose.put('/v4.0/echo/put', 'raw text', { headers: { 'content-type': 'text/plain' } })).toMatchObject({ method: 'PUT', bodyBytes: 8, headers: { 'content-type': 'text/plain' } });
+    expect(await aspose.delete('/v4.0/echo/delete', { query: { version: 2 } })).toMatchObject({ method: 'DELETE', query: { version: '2' } });
+  });
+
+  test('an empty 2xx answer resolves undefined', async () => {
+    const api = await captureServer();
+    api.respond = () => ({ status: 204 });
+    const aspose = client(undefined, { auth: 'none', baseUrl: api.url });
+    await expect(aspose.delete('/v4.0/storage/file/a')).resolves.toBeUndefined();
+  });
+
+  test('Words error shape {"Error":{"Code","Message"},"RequestId"} becomes an AsposeApiError', async () => {
+    const server = await standIn();
+    const aspose = client(server);
+    const err = await rejectionOf(aspose.get('/v4.0/words/missing.docx', { query: { folder: 'f' } }));
+    expect(err).toBeInstanceOf(AsposeApiError);
+    expect(err).toMatchObject({ code: 'ERR_ASPOSE_API', status: 404, apiCode: 'ErrorItemNotFound', method: 'GET', path: '/v4.0/words/missing.docx' });
+    expect(err.apiMessage).toMatch(/^Error while loading file 'missing.docx'/);
+    expect(err.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(JSON.parse(err.body)).toMatchObject({ Error: { Code: 'ErrorItemNotFound' }, RequestId: err.requestId });
+    expect(err.headers['content-type']).toMatch(/json/);
+    expect(err.message).toContain('404');
+    expect(err.message).toContain('ErrorItemNotFound');
+    expect(err.message).toContain(err.requestId);
+  });
+
+  test('BarCode shape {"error":{"code","message"},"requestId"} becomes an AsposeApiError', async () => {
+    const server = await standIn();
+    const aspose = client(server);
+    const err = await rejectionOf(aspose.post('/v4.0/barcode/generate', { barcodeType: 'QR' }));
+    expect(err).toBeInstanceOf(AsposeApiError);
+    expect(err).toMatchObject({ status: 400, apiCode: 'BadRequest', apiMessage: "The 'data' parameter is required", method: 'POST' });
+    expect(err.requestId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  test('PDF shape {"Code","Message","InnerError":{"RequestId"}} becomes an AsposeApiError', async () => {
+    const server = await standIn();
+    server.failApi(400, { Code: 400, Message: 'Invalid page number', Description: 'Operation Failed.', InnerError: { RequestId: 'pdf-req-1', Date: '2024-01-01T00:00:00Z' } });
+    const aspose = client(server);
+    const err = await rejectionOf(aspose.get('/v3.0/pdf/a.pdf/pages/99'));
+    expect(err).toMatchObject({ status: 400, apiCode: '400', apiMessage: 'Invalid page number', requestId: 'pdf-req-1' });
+  });
+
+  test('a non-JSON error page still becomes an AsposeApiError with the raw body', async () => {
+    const api = await captureServer();
+    api.respond = () => ({ status: 502, body: '<html>Bad Gateway</html>', headers: { 'content-type': 'text/html' } });
+    const aspose = client(undefined, { auth: 'none', baseUrl: api.url });
+    const err = await rejectionOf(aspose.get('/v4.0/words/a.docx'));
+    expect(err).toBeInstanceOf(AsposeApiError);
+    expect(err).toMatchObject({ status: 502, apiCode: undefined, apiMessage: undefined });
+    expect(err.body).toContain('Bad Gateway');
+  });
+
+  test('the raw body and headers stay out of JSON.stringify of an AsposeApiError', async () => {
+    const server = await standIn();
+    const aspose = client(server);
+    const err = await rejectionOf(aspose.get('/v4.0/words/missing.docx'));
+    const json = JSON.parse(JSON.stringify(err)) as Record<string, unknown>;
+    expect(json).toMatchObject({ code: 'ERR_ASPOSE_API', status: 404 });
+    expect(json).not.toHaveProperty('body');
+    expect(json).not.toHaveProperty('headers');
+  });
+
+  test('a non-JSON 2xx answer is ERR_ASPOSE_API_INVALID_RESPONSE', async () => {
+    const server = await standIn();
+    const aspose = client(server);
+    const err = await rejectionOf(aspose.get('/v4.0/barcode/generate', { query: { data: 'abc' } }));
+    expect(err).toBeInstanceOf(AsposeRequestError);
+    expect(err.code).toBe('ERR_ASPOSE_API_INVALID_RESPONSE');
+    expect(err.message).toMatch(/image\/svg\+xml/);
+  });
+});
+
+describe('failures below HTTP', () => {
+  test('no answer within timeoutMs is ERR_ASPOSE_TIMEOUT', async () => {
+    const server = await standIn();
+    const aspose = client(server, { timeoutMs: 200 });
+    await aspose.get('/v4.0/words/warm.docx');
+    const err = await rejectionOf(aspose.get('/__stand-in/slow/1500'));
+    expect(err).toBeInstanceOf(AsposeRequestError);
+    expect(err.code).toBe('ERR_ASPOSE_TIMEOUT');
+    expect(err.message).toMatch(/timeoutMs/);
+  });
+
+  test('a per-call timeoutMs overrides the client’s', async () => {
+    const server = await standIn();
+    const aspose = client(server);
+    const err = await rejectionOf(aspose.request({ path: '/__stand-in/slow/1500', timeoutMs: 200 }));
+    expect(err.code).toBe('ERR_ASPOSE_TIMEOUT');
+  });
+
+  test('AbortSignal.timeout() is reported as a timeout, a plain abort as ERR_ASPOSE_ABORTED', async () => {
+    const server = await standIn();
+    const aspose = client(server);
+    await aspose.get('/v4.0/words/warm.docx');
+    expect(await rejectionOf(aspose.get('/__stand-in/slow/1500', { signal: AbortSignal.timeout(150) }))).toMatchObject({ code: 'ERR_ASPOSE_TIMEOUT' });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    expect(await rejectionOf(aspose.get('/__stand-in/slow/1500', { signal: controller.signal }))).toMatchObject({ code: 'ERR_ASPOSE_ABORTED' });
+  });
+
+  test('connection refused is ERR_ASPOSE_NETWORK', async () => {
+    const port = await closedPort();
+    const aspose = client(undefined, { auth: 'none', baseUrl: `http://127.0.0.1:${port}` });
+    const err = await rejectionOf(aspose.get('/v4.0/words/a.docx'));
+    expect(err).toBeInstanceOf(AsposeRequestError);
+    expect(err.code).toBe('ERR_ASPOSE_NETWORK');
+    expect(err.message).toMatch(/ECONNREFUSED/);
+  });
+});
+
+describe('connections', () => {
+  // undici's pool may still count a socket busy for a tick after a body has
+  // been read, so back-to-back calls can alternate between two sockets. Reuse
+  // means a handful of connections, not one per call.
+  test('keep-alive: 50 sequential calls, token request included, reuse their connections', async () => {
+    const server = await standIn();
+    const aspose = client(server);
+    for (let i = 0; i < 50; i++) await aspose.get(`/v4.0/words/doc-${i}.docx`);
+    expect(server.tokenRequests).toBe(1);
+    expect(server.apiRequests).toBe(50);
+    expect(server.connections).toBeLessThanOrEqual(2);
+  });
+
+  test('with connections: 1, 50 sequential calls and the token request share one connection', async () => {
+    const server = await standIn();
+    const aspose = client(server, { connections: 1 });
+    for (let i = 0; i < 50; i++) await aspose.get(`/v4.0/words/doc-${i}.docx`);
+    expect(server.connections).toBe(1);
+  });
+
+  test('request() bodies dumped by the caller keep the connections reusable', async () => {
+    const api = await captureServer();
+    const aspose = client(undefined, { auth: 'none', baseUrl: api.url });
+    for (let i = 0; i < 50; i++) await (await aspose.request({ path: `/v1.0/x/${i}` })).body.dump();
+    expect(api.connections).toBeLessThanOrEqual(2);
+  });
+
+  test('close() is idempotent, closes its connections, and later calls fail cleanly', async () => {
+    const api = await captureServer();
+    const aspose = new AsposeClient({ auth: 'none', baseUrl: api.url });
+    await aspose.get('/v1.0/x');
+    expect(api.open).toBe(1);
+    await Promise.all([aspose.close(), aspose.close()]);
+    await aspose.close();
+    for (let i = 0; i < 100 && api.open > 0; i++) await sleep(10);
+    expect(api.open).toBe(0);
+    const err = await rejectionOf(aspose.get('/v1.0/x'));
+    expect(err).toBeInstanceOf(AsposeError);
+  });
+
+  test('close() closes the token service it made, but not one it was given', async () => {
+    const server = await standIn();
+    const own = new AsposeClient(credentials(server));
+    await own.get('/v4.0/words/a.docx');
+    await own.close();
+    expect(own.tokens.closed).toBe(true);
+
+    const shared = track(new TokenService(credentials(server)), (t) => t.close());
+    const a = new AsposeClient({ tokens: shared });
+    const b = client(undefined, { tokens: shared });
+    await Promise.all([a.get('/v4.0/words/a.docx'), b.get('/v4.0/words/b.docx')]);
+    await a.close();
+    expect(shared.closed).toBe(false);
+    await b.get('/v4.0/words/c.docx');
+    expect(server.tokenRequests).toBe(2); // one for `own`, one shared by a and b
+  });
+});
