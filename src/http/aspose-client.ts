@@ -222,7 +222,7 @@ export class AsposeClient {
     let origin = this.#origin;
     let full: string;
     if (typeof path === 'string' && path.charCodeAt(0) === 47 /* / */ && path.charCodeAt(1) !== 47 && path.charCodeAt(1) !== 92) {
-      full = this.#basePath + path;
+      full = this.#basePath + encodePath(path);
     } else if (typeof path === 'string' && /^https?:\/\//i.test(path)) {
       const u = new URL(path);
       origin = u.origin;
@@ -245,6 +245,10 @@ export class AsposeClient {
     const e = err as { code?: string; name?: string; message?: string };
     const where = `${method} ${pathOnly(path)}`;
     const details = { method, path: pathOnly(path), cause: err };
+    if (e?.code === 'UND_ERR_INVALID_ARG') {
+      // undici refused the request before sending it (a header value with a line break, say).
+      return new AsposeError('ERR_ASPOSE_INVALID_ARGUMENT', `${where} was not sent: ${e.message ?? 'invalid argument'}`, { cause: err });
+    }
     if (e?.code === 'UND_ERR_HEADERS_TIMEOUT' || e?.code === 'UND_ERR_BODY_TIMEOUT' || e?.code === 'UND_ERR_CONNECT_TIMEOUT' || e?.name === 'TimeoutError') {
       return new AsposeRequestError('ERR_ASPOSE_TIMEOUT', `${where} timed out (${e.code ?? e.name}): raise timeoutMs if the operation is slow`, details);
     }
@@ -275,6 +279,24 @@ function encodeQuery(query: AsposeQuery): string {
     else parts.push(`${k}=${encodeURIComponent(String(v))}`);
   }
   return parts.join('&');
+}
+
+/**
+ * What a request target cannot carry raw: controls, space, `"<>\`{}` (the
+ * WHATWG path percent-encode set, less `?` and `#`) and non-ASCII. `%` is
+ * left alone, so a path the caller already encoded goes out unchanged.
+ */
+const UNSAFE_IN_PATH = /[\u0000-\u0020\u007f"<>`{}]|[^\u0000-\u007f]+/u;
+const UNSAFE_IN_PATH_ALL = new RegExp(UNSAFE_IN_PATH.source, 'gu');
+
+/** Percent-encodes what {@link UNSAFE_IN_PATH} matches, as `new URL()` would: `/a b.docx` → `/a%20b.docx`. */
+function encodePath(path: string): string {
+  if (!UNSAFE_IN_PATH.test(path)) return path;
+  try {
+    return path.replace(UNSAFE_IN_PATH_ALL, (s) => encodeURI(s));
+  } catch {
+    throw new AsposeError('ERR_ASPOSE_INVALID_ARGUMENT', 'path contains a lone UTF-16 surrogate, which cannot be sent in a URL');
+  }
 }
 
 function pathOnly(path: string): string {
