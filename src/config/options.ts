@@ -211,7 +211,10 @@ export function resolveOptions(options: AsposeClientOptions, names: VariableName
 
   const base = url('baseUrl', options.baseUrl ?? DEFAULT_BASE_URL);
   const baseUrl = base ? stripTrailingSlash(base.href) : DEFAULT_BASE_URL;
+  const issuesBefore = issues.length;
   const token = url('tokenUrl', options.tokenUrl ?? `${baseUrl}/connect/token`);
+  // A token URL derived from baseUrl can only repeat baseUrl's problem; name only what the user set.
+  if (options.tokenUrl === undefined) issues.length = issuesBefore;
 
   const int = (option: string, value: unknown, def: number, min: number, max: number): number => {
     if (value === undefined) return def;
