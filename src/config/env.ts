@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { AsposeConfigError, type ConfigIssue } from '../errors/errors.js';
-import { resolveOptions, type AsposeAuthMode, type AsposeClientOptions, type VariableNames } from './options.js';
+import { redact } from '../errors/redact.js';
+import { AUTH_MODES, resolveOptions, type AsposeAuthMode, type AsposeClientOptions, type VariableNames } from './options.js';
 
 /** Options of {@link loadAsposeConfig}. */
 export interface LoadAsposeConfigOptions {
@@ -57,7 +58,7 @@ export function loadAsposeConfig(env: EnvLike = process.env, options: LoadAspose
     const v = read(option);
     if (v === undefined) return undefined;
     if (!/^\d+$/.test(v.trim())) {
-      issues.push({ option, variable: names[option], problem: `must be a whole number of milliseconds (got ${JSON.stringify(v.slice(0, 20))})` });
+      issues.push({ option, variable: names[option], problem: `must be a whole number of milliseconds (got ${JSON.stringify(redact(v, [read('clientSecret'), read('accessToken')]).slice(0, 20))})` });
       return undefined;
     }
     return Number(v.trim());
@@ -68,8 +69,10 @@ export function loadAsposeConfig(env: EnvLike = process.env, options: LoadAspose
   }
 
   const config: AsposeClientOptions = {};
-  const auth = read('auth')?.trim().toLowerCase();
-  if (auth !== undefined) config.auth = auth as AsposeAuthMode;
+  // Modes are case-insensitive; anything else is passed on as it is, for validation to name
+  // (and to redact, should it be a secret pasted into the wrong variable).
+  const auth = read('auth')?.trim();
+  if (auth !== undefined) config.auth = (AUTH_MODES.find((m) => m === auth.toLowerCase()) ?? auth) as AsposeAuthMode;
   const set = <K extends keyof AsposeClientOptions>(key: K, value: AsposeClientOptions[K] | undefined) => {
     if (value !== undefined) config[key] = value;
   };

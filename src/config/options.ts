@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { AsposeConfigError, type ConfigIssue } from '../errors/errors.js';
+import { redact } from '../errors/redact.js';
 
 /**
  * How requests are authenticated.
@@ -124,7 +125,8 @@ export const DEFAULT_BASE_URL = 'https://api.aspose.cloud';
 /** Maps an option name to the environment variable that sets it, for messages. @internal */
 export type VariableNames = Partial<Record<string, string>>;
 
-const AUTH_MODES: readonly AsposeAuthMode[] = ['client_credentials', 'static', 'none'];
+/** @internal */
+export const AUTH_MODES: readonly AsposeAuthMode[] = ['client_credentials', 'static', 'none'];
 
 /** True for `localhost`, `*.localhost`, 127.0.0.0/8 and `::1`: hosts where plain http never leaves the machine. */
 export function isLoopbackHost(hostname: string): boolean {
@@ -148,10 +150,14 @@ export function resolveOptions(options: AsposeClientOptions, names: VariableName
     throw new AsposeConfigError([{ option: 'options', problem: 'must be an object such as { clientId, clientSecret }' }], { source });
   }
 
+  // Values quoted back in messages pass through this, so a secret pasted into the wrong option is not printed.
+  const knownSecrets = [options.clientSecret, options.accessToken].filter((s): s is string => typeof s === 'string');
+  const quote = (value: unknown, max: number) => JSON.stringify(redact(String(value), knownSecrets).slice(0, max));
+
   let auth = options.auth;
   if (auth === undefined) auth = options.accessToken ? 'static' : 'client_credentials';
   if (!AUTH_MODES.includes(auth)) {
-    issue('auth', `must be one of ${AUTH_MODES.join(', ')} (got ${JSON.stringify(String(auth)).slice(0, 40)})`);
+    issue('auth', `must be one of ${AUTH_MODES.join(', ')} (got ${quote(auth, 40)})`);
   }
 
   const text = (option: 'clientId' | 'clientSecret' | 'accessToken' | 'scope'): string | undefined => {
@@ -219,7 +225,7 @@ export function resolveOptions(options: AsposeClientOptions, names: VariableName
   const int = (option: string, value: unknown, def: number, min: number, max: number): number => {
     if (value === undefined) return def;
     if (typeof value !== 'number' || !Number.isFinite(value) || !Number.isInteger(value) || value < min || value > max) {
-      issue(option, `must be a whole number from ${min} to ${max} (got ${JSON.stringify(value)?.slice(0, 40)})`);
+      issue(option, `must be a whole number from ${min} to ${max} (got ${typeof value === 'string' ? quote(value, 40) : JSON.stringify(value)?.slice(0, 40)})`);
       return def;
     }
     return value;

@@ -146,7 +146,7 @@ export class AsposeApiError extends AsposeError {
   readonly method: string;
   /** Path of the failed request, without its query string. */
   readonly path: string;
-  /** The raw response body as text. Not enumerable, so it does not flood logs. */
+  /** The response body as text, with any Bearer token or JWT in it redacted. Not enumerable, so it does not flood logs. */
   declare readonly body: string;
   /** The response headers. Not enumerable, so they do not flood logs. */
   declare readonly headers: Record<string, string | string[] | undefined>;

@@ -198,11 +198,12 @@ export class AsposeClient {
       throw new AsposeApiError({
         status,
         apiCode: parsed.apiCode,
-        apiMessage: parsed.apiMessage === undefined ? undefined : redact(parsed.apiMessage.slice(0, 1000), []),
+        apiMessage: parsed.apiMessage === undefined ? undefined : redact(parsed.apiMessage, []).slice(0, 1000),
         requestId: parsed.requestId,
         method,
         path: pathOnly(path),
-        body: text,
+        // An API that echoes the request's Authorization header must not put the token in our error.
+        body: redact(text, []),
         headers: res.headers,
       });
     }

@@ -113,7 +113,7 @@ export async function requestTokenOnce(req: TokenRequest): Promise<TokenAttempt>
       return {
         ok: false,
         transient: false,
-        error: new AsposeAuthError('ERR_ASPOSE_AUTH_INVALID_RESPONSE', `Token endpoint ${safeUrl(req.tokenUrl)} issued a ${JSON.stringify(type.slice(0, 20))} token; only Bearer tokens are supported`, { status }),
+        error: new AsposeAuthError('ERR_ASPOSE_AUTH_INVALID_RESPONSE', `Token endpoint ${safeUrl(req.tokenUrl)} issued a ${JSON.stringify(redact(type, secrets).slice(0, 20))} token; only Bearer tokens are supported`, { status }),
       };
     }
     const expiresIn = typeof body.expires_in === 'string' ? Number(body.expires_in) : body.expires_in;
@@ -124,8 +124,9 @@ export async function requestTokenOnce(req: TokenRequest): Promise<TokenAttempt>
     return { ok: true, token: new AccessToken(value, 'Bearer', sentAt + lifetimeMs, sentAt) };
   }
 
-  const oauthError = typeof body?.error === 'string' ? body.error.slice(0, 100) : undefined;
-  const description = typeof body?.error_description === 'string' ? redact(body.error_description.slice(0, 500), secrets) : undefined;
+  // Redact before cutting: a cut first could leave part of a secret that no longer matches.
+  const oauthError = typeof body?.error === 'string' ? redact(body.error, secrets).slice(0, 100) : undefined;
+  const description = typeof body?.error_description === 'string' ? redact(body.error_description, secrets).slice(0, 500) : undefined;
   const transient = status === 408 || status === 425 || status === 429 || status >= 500;
   const details = { status, oauthError, oauthErrorDescription: description };
   if (transient) {
