@@ -53,7 +53,7 @@ export interface StandInRequestRecord {
  *   (form body or HTTP Basic client authentication; RFC 6749 errors);
  * - `GET /v4.0/words/{name}`: Words document info (`missing…` names answer 404 in the Words error shape);
  * - `PUT /v4.0/words/storage/file/{path}`: storage upload, streamed and counted;
- * - `GET|POST /v4.0/barcode/generate`: an SVG "barcode" (400 in the BarCode v4 error shape without `data`);
+ * - `GET|POST /v4.0/barcode/generate[/{barcodeType}]`: an SVG "barcode" (400 in the BarCode v4 error shape without `data`);
  * - `POST /v5.0/ocr/RecognizeImage` then `GET /v5.0/ocr/RecognizeImage?id=`: the asynchronous OCR flow;
  * - `/__stand-in/slow/{ms}` and `/__stand-in/redirect?to=URL` for timeout and redirect tests;
  * - `/__stand-in/headers?name=value&…`: the echo, answered with those response headers (for header-stripping tests);
@@ -341,7 +341,8 @@ export class AsposeStandIn {
         },
       });
     }
-    if (path === '/v4.0/barcode/generate' && (method === 'GET' || method === 'POST')) {
+    // `GET /v4.0/barcode/generate/{barcodeType}` is the real BarCode v4 route; the bare path takes `barcodeType` as a parameter.
+    if ((m = /^\/v4\.0\/barcode\/generate(?:\/([^/]+))?$/.exec(path)) && (method === 'GET' || method === 'POST')) {
       let params: Record<string, string | undefined> = Object.fromEntries(url.searchParams);
       if (method === 'POST') {
         const raw = (await readBody(req, 1024 * 1024)).toString('utf8');
@@ -355,7 +356,7 @@ export class AsposeStandIn {
       if (!data) {
         return send(res, 400, { requestId, error: { code: 'BadRequest', message: "The 'data' parameter is required", description: 'Operation Failed.', dateTime: new Date().toISOString() } });
       }
-      const svg = barcodeSvg(String(params.barcodeType ?? params.type ?? 'Code128'), String(data));
+      const svg = barcodeSvg(String((m[1] === undefined ? undefined : decodeURIComponent(m[1])) ?? params.barcodeType ?? params.type ?? 'Code128'), String(data));
       res.writeHead(200, { 'content-type': 'image/svg+xml', 'content-length': Buffer.byteLength(svg) }).end(svg);
       return 200;
     }
