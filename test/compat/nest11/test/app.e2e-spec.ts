@@ -1,0 +1,64 @@
+import { get } from 'node:http';
+import { readFileSync } from 'node:fs';
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { TokenService } from 'aspose-cloud-auth';
+import { startAsposeStandIn, type AsposeStandIn } from 'aspose-cloud-auth/testing';
+import { AppModule } from '../src/app.module';
+
+/** GET over a fresh connection (no keep-alive), so nothing outlives the test. */
+function fetchText(url: string): Promise<{ status: number; type: string; text: string }> {
+  return new Promise((resolve, reject) => {
+    get(url, { agent: false }, (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (c: string) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), text }));
+    }).on('error', reject);
+  });
+}
+
+let standIn: AsposeStandIn;
+let app: INestApplication;
+let url: string;
+
+beforeAll(async () => {
+  standIn = await startAsposeStandIn();
+  process.env.ASPOSE_CLIENT_ID = standIn.clientId;
+  process.env.ASPOSE_CLIENT_SECRET = standIn.clientSecret;
+  process.env.ASPOSE_BASE_URL = standIn.url;
+  app = await NestFactory.create(AppModule, { logger: ['error', 'warn'] });
+  await app.listen(0, '127.0.0.1');
+  url = await app.getUrl();
+});
+
+afterAll(async () => {
+  await app?.close();
+  await standIn?.close();
+});
+
+test('this is a Nest 11 app loading the CommonJS build', () => {
+  const core = JSON.parse(readFileSync(require.resolve('@nestjs/core/package.json'), 'utf8')) as { version: string };
+  expect(core.version).toMatch(/^11\./);
+  expect(require.resolve('aspose-cloud-auth/nestjs')).toMatch(/[\\/]aspose-cloud-auth[\\/]dist[\\/]cjs[\\/]nestjs[\\/]index\.js$/);
+});
+
+test('prefetchToken took the token during bootstrap', () => {
+  expect(standIn.tokenRequests).toBe(1);
+  expect(app.get(TokenService).stats.tokensIssued).toBe(1);
+});
+
+test('the AsposeClient route and the AsposeHttpService route both reach the stand-in on one token', async () => {
+  const [doc, barcode, missing] = await Promise.all([
+    fetchText(`${url}/documents/nest11.docx`),
+    fetchText(`${url}/barcodes/QR?data=nest11`),
+    fetchText(`${url}/documents/missing.docx`),
+  ]);
+  expect(doc).toMatchObject({ status: 200, text: JSON.stringify({ fileName: 'nest11.docx' }) });
+  expect(barcode.status).toBe(200);
+  expect(barcode.type).toMatch(/^image\/svg\+xml/);
+  expect(barcode.text).toContain('<title>QR: nest11</title>');
+  expect(missing.status).toBe(404);
+  expect(JSON.parse(missing.text)).toEqual({ asposeCode: 'ErrorItemNotFound' });
+  expect(standIn.tokenRequests).toBe(1);
+  expect(standIn.unauthorized).toBe(0);
+});
