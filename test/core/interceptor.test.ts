@@ -5,7 +5,7 @@
  * one-shot stream gets its 401 back; a second 401 is not looped on.
  */
 import { Readable } from 'node:stream';
-import { Agent, fetch, interceptors, request } from 'undici';
+import { Agent, FormData as UndiciFormData, fetch, interceptors, request } from 'undici';
 import { AsposeClient, TokenService, asposeAuthInterceptor } from 'aspose-cloud-auth';
 import { captureServer, cleanup, client, credentials, rejectionOf, sleep, standIn, track, watchUnhandledRejections } from './fixtures';
 
@@ -131,6 +131,26 @@ describe('401 replay', () => {
     expect(server.apiRequests - before).toBe(2);
     expect(server.unauthorized).toBe(1);
     expect(server.tokenRequests).toBe(2);
+  });
+
+  test.each([
+    ['FormData (a multipart storage upload)', () => {
+      // undici's own FormData: on Node 20 the global one is a different undici's, which undici 7 cannot encode at all.
+      const form = new UndiciFormData();
+      form.append('file', new Blob([Buffer.alloc(10_000, 1)]), 'a.bin');
+      return form;
+    }],
+    ['Blob', () => new Blob([Buffer.alloc(10_000, 1)])],
+  ])('a %s body is re-encoded for the replay and succeeds', async (_, body) => {
+    const server = await standIn();
+    const aspose = client(server);
+    await aspose.get('/v4.0/words/warm.docx');
+    server.revoke();
+    const before = server.apiRequests;
+    const res = await aspose.request({ method: 'PUT', path: '/v4.0/words/storage/file/a.bin', body: body() as never });
+    expect(res.statusCode).toBe(200);
+    expect(((await res.body.json()) as { Bytes: number }).Bytes).toBeGreaterThanOrEqual(10_000);
+    expect(server.apiRequests - before).toBe(2);
   });
 
   test('a JSON body from post() is replayed and the call succeeds', async () => {
