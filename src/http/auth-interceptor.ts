@@ -34,7 +34,7 @@ type Dispatch = Dispatcher['dispatch'];
  *   (shared with every other caller) and replays the request once. A second
  *   401 goes back to the caller: it never loops.
  * - It replays only bodies that can be sent again: none, a string, a
- *   `Uint8Array`/`Buffer`, or a {@link BodyFactory}. A one-shot stream is
+ *   `Uint8Array`/`Buffer`, `FormData`, a `Blob`, or a {@link BodyFactory}. A one-shot stream is
  *   never resent half-read: its 401 is returned as it is.
  *
  * In steady state it adds no promise and no timer to the request path: the
@@ -57,9 +57,17 @@ export function asposeAuthInterceptor(options: AsposeAuthInterceptorOptions): Di
     };
 }
 
-/** True for the body kinds that can be sent again unchanged. @internal */
+/**
+ * True for the body kinds that can be sent again unchanged. `FormData` and
+ * `Blob` count: undici encodes them afresh for every dispatch (by tag, as
+ * undici checks, since Node's global classes and the undici package's differ).
+ *
+ * @internal
+ */
 export function isReplayable(body: unknown): boolean {
-  return body == null || typeof body === 'string' || typeof body === 'function' || body instanceof Uint8Array || body instanceof ArrayBuffer;
+  if (body == null || typeof body === 'string' || typeof body === 'function' || body instanceof Uint8Array || body instanceof ArrayBuffer) return true;
+  const tag = (body as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag];
+  return tag === 'FormData' || tag === 'Blob' || tag === 'File';
 }
 
 const originCache = new Map<string, string>();
