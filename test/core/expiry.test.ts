@@ -7,7 +7,8 @@
  * `Date.now` (a 24 h token cannot be waited out); everything else, and every
  * HTTP exchange, runs in real time.
  */
-import { captureServer, cleanup, client, sleep, standIn, tokenService } from './fixtures';
+import { TokenService } from 'aspose-cloud-auth';
+import { captureServer, cleanup, client, sleep, standIn, tokenService, track } from './fixtures';
 
 afterEach(async () => {
   jest.restoreAllMocks();
@@ -71,6 +72,12 @@ describe('expiry is counted from when the token request was sent', () => {
     expect(Number.isFinite(token.expiresAt)).toBe(true);
     expect(token.expiresAt - token.obtainedAt).toBeLessThanOrEqual(3_600_000);
     expect(token.tokenType).toBe('Bearer');
+  });
+  test("a static access token's expiry is its JWT exp, however long ago it was issued", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const tokens = track(new TokenService({ accessToken: jwt({ iat: now - 3_000, exp: now + 600 }), baseUrl: 'https://api.aspose.cloud' }), (t) => t.close());
+    const token = await tokens.getToken();
+    expect(token.expiresAt).toBe((now + 600) * 1000);
   });
 });
 
