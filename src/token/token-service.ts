@@ -3,7 +3,7 @@ import type { Dispatcher } from 'undici';
 import { AsposeAuthError, AsposeError } from '../errors/errors.js';
 import { resolveOptions, type AsposeAuthMode, type AsposeLogger, type ResolvedOptions, type TokenServiceOptions } from '../config/options.js';
 import { AccessToken } from './access-token.js';
-import { jwtLifetimeMs } from './jwt.js';
+import { readJwtTiming } from './jwt.js';
 import { requestTokenOnce, safeUrl } from './token-endpoint.js';
 
 /** Options of {@link TokenService.getToken}. */
@@ -83,8 +83,9 @@ export class TokenService {
     if (this.#opts.auth === 'static') {
       const value = options.accessToken!;
       const now = Date.now();
-      const lifetime = jwtLifetimeMs(value, now);
-      const expiresAt = lifetime === undefined ? Number.POSITIVE_INFINITY : now + lifetime;
+      // No request was sent, so there is no moment to count a lifetime from: the JWT's own exp is the expiry.
+      const exp = readJwtTiming(value)?.exp;
+      const expiresAt = exp === undefined ? Number.POSITIVE_INFINITY : exp * 1000;
       const token = new AccessToken(value, 'Bearer', expiresAt, now);
       this.#current = { token, header: token.authorization, refreshAt: Number.POSITIVE_INFINITY, staleAt: Number.POSITIVE_INFINITY };
     }
