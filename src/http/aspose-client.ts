@@ -119,6 +119,11 @@ export class AsposeClient {
     return this.tokens.baseUrl;
   }
 
+  /** The `headers` option: headers added to every request, for code that dispatches on {@link dispatcher} itself. */
+  get defaultHeaders(): Readonly<Record<string, string>> | undefined {
+    return this.#defaultHeaders;
+  }
+
   /**
    * Sends a request and resolves undici's response data. Does not throw on
    * HTTP status; always consume or `body.dump()` the body so the socket is reused.

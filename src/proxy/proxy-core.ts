@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream/promises';
 import type { Dispatcher } from 'undici';
-import { AsposeConfigError, AsposeError, type ConfigIssue } from '../errors/errors.js';
+import { AsposeConfigError, type AsposeError, type ConfigIssue } from '../errors/errors.js';
 import type { AsposeClient } from '../http/aspose-client.js';
 import { isAllowed, parseAllowList, type AllowRule } from './allow-list.js';
-import { requestHeadersForUpstream, responseHeadersForClient } from './header-filter.js';
+import { requestHeadersForUpstream } from './header-filter.js';
 import { checkTarget, isTokenEndpoint } from './path-guard.js';
+import { ProxyExchange } from './proxy-exchange.js';
 import { sendProxyError, type AsposeProxyErrorCode } from './proxy-errors.js';
 import { hasRequestBody, RequestBody } from './request-body.js';
 
@@ -76,6 +76,10 @@ export interface AsposeProxy {
 
 /** What the proxy derives once per client: its base path and same-origin token path, as pieces. */
 interface ClientPaths {
+  /** The API origin: the only one the proxy ever sends to. */
+  origin: string;
+  /** The base URL's path, without a trailing slash (`''` for most). */
+  basePath: string;
   base: string[];
   token: string[] | undefined;
 }
@@ -132,7 +136,12 @@ export function createAsposeProxy(options: AsposeProxyOptions): AsposeProxy {
     if (p === undefined) {
       const base = new URL(client.baseUrl);
       const token = new URL(client.tokens.tokenUrl);
-      p = { base: pathPieces(base.pathname), token: token.origin === base.origin ? pathPieces(token.pathname) : undefined };
+      p = {
+        origin: base.origin,
+        basePath: base.pathname.replace(/\/+$/, ''),
+        base: pathPieces(base.pathname),
+        token: token.origin === base.origin ? pathPieces(token.pathname) : undefined,
+      };
       paths.set(client, p);
     }
     return p;
@@ -199,67 +208,17 @@ export function createAsposeProxy(options: AsposeProxyOptions): AsposeProxy {
       body = new RequestBody(req, limit);
     }
 
-    // The caller going away cancels the upstream request, whether it is still
-    // waiting for a token, sending the body, or waiting for the answer.
-    const cancel = new AbortController();
-    const onClose = () => {
-      if (!res.writableFinished) cancel.abort();
-    };
-    res.once('close', onClose);
-
-    let upstream: Dispatcher.ResponseData;
-    try {
-      upstream = await client.request({
-        method: method as Dispatcher.HttpMethod,
-        path: checked.path + checked.search,
-        headers,
-        body,
-        signal: cancel.signal,
-        timeoutMs,
-      });
-    } catch (err) {
-      res.off('close', onClose);
-      body?.destroy();
-      if (body?.tooLarge) return fail(413, 'ERR_ASPOSE_PROXY_BODY_TOO_LARGE', `The request body is larger than ${limit} bytes`);
-      if (cancel.signal.aborted || res.destroyed) return; // the caller is gone: nobody to answer
-      const e = err instanceof AsposeError ? err : new AsposeError('ERR_ASPOSE_NETWORK', 'The Aspose API request failed', { cause: err });
-      report(e, req);
-      switch (e.code) {
-        case 'ERR_ASPOSE_TIMEOUT':
-          return fail(504, 'ERR_ASPOSE_TIMEOUT', 'The Aspose API did not answer in time');
-        case 'ERR_ASPOSE_AUTH_REFUSED':
-        case 'ERR_ASPOSE_AUTH_UNAVAILABLE':
-        case 'ERR_ASPOSE_AUTH_INVALID_RESPONSE':
-          return fail(502, e.code, 'The server could not get an access token for the Aspose API');
-        default:
-          return fail(502, 'ERR_ASPOSE_NETWORK', 'The Aspose API could not be reached');
-      }
-    }
-
-    res.off('close', onClose);
-    if (res.destroyed) {
-      upstream.body.destroy();
-      return;
-    }
-    res.writeHead(upstream.statusCode, responseHeadersForClient(upstream.headers));
-    try {
-      // Streams the answer with backpressure; the caller hanging up destroys
-      // the upstream body, which cancels the upstream request.
-      await pipeline(upstream.body, res);
-    } catch (err) {
-      // Headers are gone, so a failure mid-body can only cut the connection
-      // (pipeline has done that): the caller sees a truncated answer, not a wrong one.
-      if (!cancel.signal.aborted && !res.writableFinished && err instanceof Error && (err as { code?: string }).code !== 'ERR_STREAM_PREMATURE_CLOSE') {
-        report(mapMidStream(err, method, checked.path), req);
-      }
-    }
+    const defaults = client.defaultHeaders;
+    const exchange = new ProxyExchange(req, res, { method, path: checked.path, body, limit, report: (e) => report(e, req) });
+    return exchange.run(client.dispatcher, {
+      origin: cp.origin,
+      path: cp.basePath + checked.path + checked.search,
+      method: method as Dispatcher.HttpMethod,
+      headers: defaults ? { ...defaults, ...headers } : headers,
+      body: body ?? null,
+      ...(timeoutMs !== undefined ? { headersTimeout: timeoutMs, bodyTimeout: timeoutMs } : undefined),
+    });
   }
 
   return { match, handle };
-}
-
-function mapMidStream(err: Error, method: string, path: string): AsposeError {
-  const code = (err as { code?: string }).code;
-  const timeout = code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT';
-  return new AsposeError(timeout ? 'ERR_ASPOSE_TIMEOUT' : 'ERR_ASPOSE_NETWORK', `The Aspose API answer to ${method} ${path} broke off mid-body (${code ?? err.name})`, { cause: err });
 }

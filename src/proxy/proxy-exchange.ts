@@ -1,0 +1,186 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Dispatcher } from 'undici';
+import { AsposeError, AsposeRequestError } from '../errors/errors.js';
+import { responseHeadersForClient } from './header-filter.js';
+import { sendProxyError } from './proxy-errors.js';
+import type { RequestBody } from './request-body.js';
+
+/** Why the exchange cancelled the upstream request itself. */
+class CallerGone extends Error {
+  constructor() {
+    super('the caller closed the connection');
+    this.name = 'CallerGone';
+  }
+}
+
+/** What one exchange needs besides the request and response. @internal */
+export interface ExchangeOptions {
+  /** For error messages and reports: the method and the path without its query. */
+  method: string;
+  path: string;
+  /** The request body on its way upstream, if any. */
+  body: RequestBody | undefined;
+  /** Largest body, for the 413 message. */
+  limit: number;
+  /** Reports an upstream failure the exchange turned into a 502 or 504. */
+  report: (error: AsposeError) => void;
+}
+
+/**
+ * One proxied request: an undici dispatch handler that writes the upstream
+ * answer straight into the caller's `ServerResponse`.
+ *
+ * - **Streaming with backpressure, both ways.** Each upstream chunk is
+ *   written to the caller as it arrives; when the caller's socket is full the
+ *   upstream read is paused until it drains. The request body is a stream
+ *   undici reads as the upstream socket allows.
+ * - **Cancellation.** If the caller goes away at any point (still waiting for
+ *   a token, sending the body, or reading the answer) the upstream request is
+ *   aborted through undici's controller.
+ * - **Failures.** Before the answer starts: a timeout is answered 504, no
+ *   token or no connection 502, each as JSON. After it has started there is
+ *   no honest status left to send, so the connection is cut.
+ *
+ * It dispatches on the client's composed dispatcher, so the core's auth
+ * interceptor adds the token (shared and refreshed by the token service) and
+ * replays a 401 when the body allows; nothing of that is re-implemented here.
+ * Writing the answer directly, rather than through `request()`'s body stream
+ * and `pipeline()`, spares a stream, a promise chain and an `AbortController`
+ * per request.
+ *
+ * @internal
+ */
+export class ProxyExchange implements Dispatcher.DispatchHandler {
+  readonly #req: IncomingMessage;
+  readonly #res: ServerResponse;
+  readonly #opts: ExchangeOptions;
+  #controller: Dispatcher.DispatchController | undefined;
+  #gone = false;
+  #started = false;
+  #settled = false;
+  #resolve: () => void = () => {};
+
+  constructor(req: IncomingMessage, res: ServerResponse, opts: ExchangeOptions) {
+    this.#req = req;
+    this.#res = res;
+    this.#opts = opts;
+  }
+
+  /** Dispatches the request; resolves once the answer is written or the caller is gone. Never rejects. */
+  run(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions): Promise<void> {
+    const done = new Promise<void>((resolve) => {
+      this.#resolve = resolve;
+    });
+    this.#res.once('close', this.#onClose);
+    this.#res.on('drain', this.#onDrain);
+    try {
+      dispatcher.dispatch(options, this);
+    } catch (err) {
+      this.onResponseError(undefined, err as Error);
+    }
+    return done;
+  }
+
+  readonly #onClose = (): void => {
+    if (this.#settled || this.#res.writableFinished) return;
+    this.#gone = true;
+    this.#controller?.abort(new CallerGone());
+    this.#opts.body?.destroy();
+    this.#settle();
+  };
+
+  readonly #onDrain = (): void => {
+    this.#controller?.resume();
+  };
+
+  #settle(): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#res.off('close', this.#onClose);
+    this.#res.off('drain', this.#onDrain);
+    this.#resolve();
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.#controller = controller;
+    if (this.#gone) controller.abort(new CallerGone());
+  }
+
+  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>, statusMessage?: string): void {
+    this.#controller = controller;
+    if (this.#gone || statusCode < 200) return; // informational answers (103) are not passed on
+    this.#started = true;
+    try {
+      if (statusMessage) this.#res.statusMessage = statusMessage;
+      this.#res.writeHead(statusCode, responseHeadersForClient(headers));
+    } catch (err) {
+      // A header value Node refuses to write: nothing sensible can follow it.
+      this.#started = false;
+      controller.abort(err as Error);
+    }
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.#gone) return;
+    if (!this.#res.write(chunk)) controller.pause();
+  }
+
+  onResponseEnd(): void {
+    if (this.#gone) return;
+    this.#res.end();
+    this.#settle();
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController | undefined, err: Error): void {
+    if (this.#gone || this.#settled) return; // we cancelled it: nobody is left to answer
+    const { body, limit, method, path } = this.#opts;
+    body?.destroy();
+    if (this.#req.socket?.destroyed) {
+      // The caller's connection broke first (its body stream failed before 'close' arrived).
+      this.#gone = true;
+      this.#res.destroy();
+      this.#settle();
+      return;
+    }
+    if (this.#started || this.#res.headersSent) {
+      // Mid-answer: cut the connection, so the caller sees a truncated answer rather than a wrong one.
+      this.#opts.report(toAsposeError(err, method, path, true));
+      this.#res.destroy();
+      this.#settle();
+      return;
+    }
+    const closeConnection = body !== undefined;
+    if (body?.tooLarge) {
+      sendProxyError(this.#res, 413, 'ERR_ASPOSE_PROXY_BODY_TOO_LARGE', `The request body is larger than ${limit} bytes`, true);
+    } else {
+      const e = toAsposeError(err, method, path, false);
+      this.#opts.report(e);
+      switch (e.code) {
+        case 'ERR_ASPOSE_TIMEOUT':
+          sendProxyError(this.#res, 504, 'ERR_ASPOSE_TIMEOUT', 'The Aspose API did not answer in time', closeConnection);
+          break;
+        case 'ERR_ASPOSE_AUTH_REFUSED':
+        case 'ERR_ASPOSE_AUTH_UNAVAILABLE':
+        case 'ERR_ASPOSE_AUTH_INVALID_RESPONSE':
+          sendProxyError(this.#res, 502, e.code, 'The server could not get an access token for the Aspose API', closeConnection);
+          break;
+        default:
+          sendProxyError(this.#res, 502, 'ERR_ASPOSE_NETWORK', 'The Aspose API could not be reached', closeConnection);
+      }
+    }
+    this.#settle();
+  }
+}
+
+/** The core's error for an upstream failure: auth errors as they are, undici's by kind. */
+function toAsposeError(err: Error, method: string, path: string, midBody: boolean): AsposeError {
+  if (err instanceof AsposeError) return err;
+  const e = err as { code?: string; name?: string; message?: string };
+  const details = { method, path, cause: err };
+  const where = `${method} ${path}`;
+  const when = midBody ? ' while its answer was streaming' : '';
+  if (e.code === 'UND_ERR_HEADERS_TIMEOUT' || e.code === 'UND_ERR_BODY_TIMEOUT' || e.code === 'UND_ERR_CONNECT_TIMEOUT') {
+    return new AsposeRequestError('ERR_ASPOSE_TIMEOUT', `${where} through the proxy timed out${when} (${e.code}): raise the proxy's timeoutMs if the operation is slow`, details);
+  }
+  return new AsposeRequestError('ERR_ASPOSE_NETWORK', `${where} through the proxy failed${when}: ${e.code ?? e.name ?? 'Error'}${e.message ? ` (${e.message})` : ''}`, details);
+}
