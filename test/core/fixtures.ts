@@ -69,8 +69,8 @@ export interface CaptureServer {
   connections: number;
   /** TCP connections open now. */
   readonly open: number;
-  /** Status and JSON body for the next answers; default 200 `{ ok: true }`. */
-  respond: (req: Captured) => { status: number; body?: unknown; headers?: Record<string, string> };
+  /** Status and JSON body for the next answers; default 200 `{ ok: true }`. `stall` sends the headers and a few bytes, then nothing. */
+  respond: (req: Captured) => { status: number; body?: unknown; headers?: Record<string, string>; stall?: boolean };
 }
 
 /** Starts a {@link CaptureServer}, closed in {@link cleanup}. */
@@ -96,7 +96,8 @@ export async function captureServer(): Promise<CaptureServer> {
       }
       const captured: Captured = { method: req.method ?? 'GET', url: req.url ?? '/', authorization, headers: req.headers, body: Buffer.concat(chunks) };
       state.requests.push(captured);
-      const { status, body, headers } = state.respond(captured);
+      const { status, body, headers, stall } = state.respond(captured);
+      if (stall) return void res.writeHead(status, { 'content-type': 'application/json', 'content-length': '1000', ...headers }).write('{"access_token":"');
       if (status === 204 || status === 304) return void res.writeHead(status, headers).end();
       const text = typeof body === 'string' ? body : JSON.stringify(body ?? { ok: true });
       res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers }).end(text);

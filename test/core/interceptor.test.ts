@@ -6,7 +6,7 @@
  */
 import { Readable } from 'node:stream';
 import { Agent, FormData as UndiciFormData, fetch, interceptors, request } from 'undici';
-import { AsposeClient, TokenService, asposeAuthInterceptor } from 'aspose-cloud-auth';
+import { AsposeClient, AsposeConfigError, TokenService, asposeAuthInterceptor } from 'aspose-cloud-auth';
 import { captureServer, cleanup, client, credentials, rejectionOf, sleep, standIn, track, watchUnhandledRejections } from './fixtures';
 
 afterEach(cleanup);
@@ -282,7 +282,9 @@ describe('401 replay', () => {
     await res.body.dump();
     expect(api.requests[0]!.authorization).toEqual([]);
     expect(api.requests[0]!.headers['x-keep']).toBe('1');
-    await expect(aspose.tokens.getToken()).rejects.toMatchObject({ code: 'ERR_ASPOSE_CONFIG' });
+    const err = await rejectionOf(aspose.tokens.getToken());
+    expect(err).toBeInstanceOf(AsposeConfigError); // as getToken's TSDoc promises
+    expect(err).toMatchObject({ code: 'ERR_ASPOSE_CONFIG', issues: [expect.objectContaining({ option: 'auth' })] });
   });
 
   test("auth: 'none' against a container run without auth", async () => {

@@ -173,6 +173,25 @@ describe('transient faults are retried', () => {
     expect(server.tokenRequests).toBe(2);
   });
 
+  test('a token answer whose body stalls after the headers is bounded by tokenTimeoutMs too', async () => {
+    const endpoint = await captureServer();
+    endpoint.respond = () => ({ status: 200, stall: true });
+    const tokens = tokenService({ url: endpoint.url, clientId: 'id', clientSecret: 'secret' }, { tokenTimeoutMs: 200, retry: { retries: 1, minDelayMs: 5, maxDelayMs: 20 } });
+    const err = await rejectionOf(tokens.getToken());
+    expect(err).toMatchObject({ code: 'ERR_ASPOSE_AUTH_UNAVAILABLE', attempts: 2 });
+    expect(err.message).toMatch(/tokenTimeoutMs/);
+    expect(endpoint.requests).toHaveLength(2);
+  });
+
+  test('Retry-After as an HTTP date is understood (here: beyond maxRetryAfterMs, so no wait)', async () => {
+    const server = await standIn();
+    server.failToken({ kind: 'status', status: 503, headers: { 'retry-after': new Date(Date.now() + 120_000).toUTCString() } }, 5);
+    const tokens = tokenService(server, { retry: { minDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 10_000 } });
+    const err = await rejectionOf(tokens.getToken());
+    expect(err).toMatchObject({ code: 'ERR_ASPOSE_AUTH_UNAVAILABLE', attempts: 1 });
+    expect(server.tokenRequests).toBe(1);
+  });
+
   test('one hang then an answer: the timed-out attempt is retried', async () => {
     const server = await standIn();
     server.failToken({ kind: 'hang' });
