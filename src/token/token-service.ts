@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import type { Dispatcher } from 'undici';
-import { AsposeAuthError, AsposeError } from '../errors/errors.js';
+import { AsposeAuthError, AsposeConfigError, AsposeError } from '../errors/errors.js';
 import { resolveOptions, type AsposeAuthMode, type AsposeLogger, type ResolvedOptions, type TokenServiceOptions } from '../config/options.js';
 import { AccessToken } from './access-token.js';
 import { readJwtTiming } from './jwt.js';
@@ -217,7 +217,7 @@ export class TokenService {
 
   #cannotFetch(force: boolean): AsposeError {
     if (this.#opts.auth === 'none') {
-      return new AsposeError('ERR_ASPOSE_CONFIG', `No access token: auth is 'none'. Set auth to 'client_credentials' with clientId and clientSecret to use tokens`);
+      return new AsposeConfigError([{ option: 'auth', problem: `is 'none', so there is no access token: set auth to 'client_credentials' with clientId and clientSecret to use tokens` }]);
     }
     return new AsposeAuthError(
       'ERR_ASPOSE_AUTH_UNAVAILABLE',
