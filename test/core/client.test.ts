@@ -87,6 +87,14 @@ describe('JSON helpers', () => {
     expect(await aspose.delete('/v4.0/echo/delete', { query: { version: 2 } })).toMatchObject({ method: 'DELETE', query: { version: '2' } });
   });
 
+  test('a caller\'s Accept or Content-Type header, in any casing, replaces the JSON default instead of joining it', async () => {
+    const server = await standIn();
+    const aspose = client(server);
+    const out = await aspose.post<{ headers: Record<string, string> }>('/v4.0/echo', { a: 1 }, { headers: { Accept: 'application/vnd.aspose+json', 'Content-Type': 'application/merge-patch+json' } });
+    expect(out.headers.accept).toBe('application/vnd.aspose+json');
+    expect(out.headers['content-type']).toBe('application/merge-patch+json');
+  });
+
   test('an empty 2xx answer resolves undefined', async () => {
     const api = await captureServer();
     api.respond = () => ({ status: 204 });
