@@ -184,7 +184,8 @@ export class AsposeClient {
   }
 
   async #json<T>(method: Dispatcher.HttpMethod, path: string, body: unknown, options: AsposeJsonOptions = {}): Promise<T> {
-    const headers: Record<string, string | string[] | undefined> = { accept: 'application/json', ...options.headers };
+    const headers: Record<string, string | string[] | undefined> = { ...options.headers };
+    if (!hasHeader(headers, 'accept')) headers.accept = 'application/json';
     let payload = body as AsposeBody;
     if (isJsonValue(body)) {
       payload = JSON.stringify(body);
