@@ -68,10 +68,16 @@ export class AsposeAuthModule extends AsposeAuthConfigurableModule {
   static override forRootAsync(options: AsposeAuthModuleAsyncOptions = {}): DynamicModule {
     const { envPrefix, prefetchToken, ...rest } = options;
     if (rest.useFactory || rest.useClass || rest.useExisting) {
-      if (envPrefix !== undefined || prefetchToken !== undefined) {
+      if (envPrefix !== undefined) {
         throw new AsposeError(
           'ERR_ASPOSE_CONFIG',
-          `AsposeAuthModule.forRootAsync(): ${envPrefix !== undefined ? 'envPrefix' : 'prefetchToken'} is read here only without useFactory, useClass or useExisting; with a factory, return it in the options the factory makes`,
+          'AsposeAuthModule.forRootAsync(): envPrefix applies only without useFactory, useClass or useExisting; in a factory, read the variables with loadAsposeConfig(env, { prefix })',
+        );
+      }
+      if (prefetchToken !== undefined) {
+        throw new AsposeError(
+          'ERR_ASPOSE_CONFIG',
+          'AsposeAuthModule.forRootAsync(): with useFactory, useClass or useExisting, set prefetchToken in the options the factory returns',
         );
       }
       return super.forRootAsync(rest);

@@ -187,8 +187,8 @@ describe('forRootAsync() with a factory', () => {
 
   test('envPrefix or prefetchToken next to a factory is refused: the factory owns the options', () => {
     const useFactory = () => ({});
-    expect(() => AsposeAuthModule.forRootAsync({ useFactory, envPrefix: 'X_' })).toThrow(/envPrefix is read here only without useFactory/);
-    expect(() => AsposeAuthModule.forRootAsync({ useFactory, prefetchToken: true })).toThrow(/prefetchToken is read here only without useFactory/);
+    expect(() => AsposeAuthModule.forRootAsync({ useFactory, envPrefix: 'X_' })).toThrow(/envPrefix applies only without useFactory/);
+    expect(() => AsposeAuthModule.forRootAsync({ useClass: AsposeOptions, prefetchToken: true })).toThrow(/set prefetchToken in the options the factory returns/);
   });
 });
 

@@ -77,3 +77,20 @@ test('NestFactory.create() rejects, and what Nest logs about it holds every vari
   for (const variable of ['ASPOSE_CLIENT_ID', 'ASPOSE_CLIENT_SECRET', 'ASPOSE_BASE_URL', 'ASPOSE_TIMEOUT_MS', 'ASPOSE_TOKEN_URL']) expect(logged).toContain(variable);
   expect(logger.text).not.toContain(SECRET.trim());
 });
+
+test('without @nestjs/config installed, forRootAsync() with no factory says what to install', async () => {
+  let bridge: Promise<unknown> | undefined;
+  jest.isolateModules(() => {
+    jest.doMock('@nestjs/config', () => {
+      throw Object.assign(new Error("Cannot find module '@nestjs/config'"), { code: 'MODULE_NOT_FOUND' });
+    });
+    const providers = require('../../src/nestjs/aspose-auth.providers') as typeof import('../../src/nestjs/aspose-auth.providers');
+    bridge = providers.asposeConfigBridge();
+  });
+  await expect(bridge).rejects.toMatchObject({
+    code: 'ERR_ASPOSE_CONFIG',
+    message: expect.stringContaining('install @nestjs/config, or pass a useFactory'),
+    cause: expect.objectContaining({ code: 'MODULE_NOT_FOUND' }),
+  });
+  jest.dontMock('@nestjs/config');
+});
