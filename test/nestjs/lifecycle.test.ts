@@ -129,6 +129,22 @@ describe('logging through Nest’s Logger', () => {
     expect(logger.text).not.toContain((await client.tokens.getToken()).value);
   });
 
+  test('a refresh ahead of expiry is logged too, with its timing', async () => {
+    standIn.tokenLifetimeSec = 2; // refreshed in the last 20% of its life: from 1.6 s on
+    try {
+      const app = await boot({ prefetchToken: true });
+      const tokens = app.get(TokenService);
+      await new Promise((r) => setTimeout(r, 1_700));
+      await app.get(AsposeClient).get('/v4.0/words/refresh.docx'); // served by the old token, starts the refresh
+      await waitFor(() => tokens.stats.tokensIssued === 2, 'the background refresh');
+      expect(tokens.stats.refreshesAhead).toBe(1);
+      const obtained = logger.from('AsposeAuth').filter((l) => /^Aspose access token obtained from .* in \d+ ms; valid 2 s$/.test(l.message));
+      expect(obtained).toHaveLength(2);
+    } finally {
+      standIn.tokenLifetimeSec = 3600;
+    }
+  });
+
   test('a named client logs under its own context', async () => {
     moduleRef = await Test.createTestingModule({
       imports: [AsposeAuthModule.forRoot({ name: 'ocr', clientId: standIn.clientId, clientSecret: standIn.clientSecret, baseUrl: watch.url, prefetchToken: true })],
