@@ -3,6 +3,9 @@
  * that outlives the callers who gave up on it, a service closed mid-fetch)
  * never become unhandled rejections, and every caller who does wait gets an
  * answer or an error, never a hang.
+ *
+ * Tests that need to stand inside a token's refresh window pin `Date.now`
+ * rather than wait out most of a token's life; all HTTP runs in real time.
  */
 import { cleanup, client, rejectionOf, sleep, standIn, tokenService, watchUnhandledRejections } from './fixtures';
 
