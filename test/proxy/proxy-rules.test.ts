@@ -1,5 +1,7 @@
 // The proxy's rules, held by real Express 5 and Koa 3 apps in front of the
 // local Aspose stand-in, driven over HTTP on loopback.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { AsposeClient, type AsposeError } from 'aspose-cloud-auth';
 import { startAsposeStandIn, type AsposeStandIn } from 'aspose-cloud-auth/testing';
@@ -136,6 +138,22 @@ describe.each(FRAMEWORKS)('asposeProxy on %s', (framework) => {
         await open.close();
       }
     });
+  });
+
+  it("refuses the client's own token path when it lives on the API origin", async () => {
+    const custom = new AsposeClient({ clientId: standIn.clientId, clientSecret: standIn.clientSecret, baseUrl: standIn.url, tokenUrl: `${standIn.url}/identity/issue` });
+    const open = await startProxyApp(framework, custom, { allow: ['* /'] });
+    try {
+      const api = standIn.apiRequests;
+      for (const path of ['/aspose/identity/issue', '/aspose/Identity/Issue/', '/aspose/identity/%69ssue?x=1']) {
+        const res = await send(open.port, path, { method: 'POST', body: 'grant_type=client_credentials' });
+        expect([path, res.status, res.json().error.code]).toEqual([path, 403, 'ERR_ASPOSE_PROXY_TOKEN_ENDPOINT']);
+      }
+      expect(standIn.apiRequests).toBe(api);
+    } finally {
+      await open.close();
+      await custom.close();
+    }
   });
 
   describe('path traversal and malformed targets', () => {
@@ -293,6 +311,63 @@ describe.each(FRAMEWORKS)('asposeProxy on %s', (framework) => {
   });
 
   describe('upstream answers and failures', () => {
+    /** A bare upstream (an Aspose container without auth, say) that misbehaves on purpose. */
+    async function withUpstream(handler: Parameters<typeof createServer>[1], run: (port: number) => Promise<void>): Promise<void> {
+      const upstream: Server = createServer(handler);
+      await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+      const bare = new AsposeClient({ auth: 'none', baseUrl: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}` });
+      const proxied = await startProxyApp(framework, bare, { allow: ['* /'], onError: (e) => errors.push(e) });
+      try {
+        await run(proxied.port);
+      } finally {
+        await proxied.close();
+        await bare.close();
+        upstream.closeAllConnections();
+        await new Promise((resolve) => upstream.close(resolve));
+      }
+    }
+
+    it('cuts the connection, and reports it, when the upstream answer breaks off mid-body', async () => {
+      await withUpstream(
+        (_req, res) => {
+          res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': '1000000' });
+          res.write(Buffer.alloc(1000), () => setTimeout(() => res.socket?.destroy(), 20));
+        },
+        async (port) => {
+          await expect(send(port, '/aspose/v1.0/file')).rejects.toThrow(/aborted|socket hang up|ECONNRESET/);
+          await new Promise((r) => setTimeout(r, 50));
+          expect(errors.map((e) => e.code)).toEqual(['ERR_ASPOSE_NETWORK']);
+          expect(errors[0]!.message).toContain('while its answer was streaming');
+        },
+      );
+    });
+
+    it('does not pass informational answers (103 Early Hints) on as the final status', async () => {
+      await withUpstream(
+        (_req, res) => {
+          res.writeEarlyHints({ link: '</style.css>; rel=preload; as=style' });
+          res.writeHead(201, { 'content-type': 'application/json' }).end('{"created":true}');
+        },
+        async (port) => {
+          const res = await send(port, '/aspose/v1.0/thing', { method: 'POST', body: '{}' });
+          expect(res.status).toBe(201);
+          expect(res.json()).toEqual({ created: true });
+        },
+      );
+    });
+
+    it("sends the client's own headers option upstream", async () => {
+      const tagged = new AsposeClient({ clientId: standIn.clientId, clientSecret: standIn.clientSecret, baseUrl: standIn.url, headers: { 'x-aspose-client': 'my-bff/1.0' } });
+      const proxied = await startProxyApp(framework, tagged, { allow: ALLOW });
+      try {
+        const res = await send(proxied.port, '/aspose/v9.9/echo');
+        expect(res.json().headers['x-aspose-client']).toBe('my-bff/1.0');
+      } finally {
+        await proxied.close();
+        await tagged.close();
+      }
+    });
+
     it('passes an upstream 404 through unchanged', async () => {
       const res = await send(app.port, '/aspose/v4.0/words/missing.docx');
       expect(res.status).toBe(404);
