@@ -28,7 +28,7 @@ const QUERY_CHAR = /^[\x21-\x22\x24-\x7e]*$/;
 const BAD_PERCENT = /%(?![0-9A-Fa-f]{2})/;
 const ENCODED = /%[0-9A-Fa-f]{2}/;
 const CONTROL = /[\x00-\x1f\x7f]/;
-/** Deeper than this and the segment is refused: no honest client encodes three times. */
+/** Decoding rounds allowed per segment; a segment still encoded after them is refused (no honest client nests escapes that deep). */
 const MAX_DECODE_DEPTH = 3;
 
 const refuse = (message: string): ProxyRefusal => ({ status: 400, code: 'ERR_ASPOSE_PROXY_BAD_PATH', message });

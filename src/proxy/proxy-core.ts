@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { AsposeConfigError, type AsposeError, type ConfigIssue } from '../errors/errors.js';
 import type { AsposeClient } from '../http/aspose-client.js';
+import { isAsposeClient } from '../middleware/shared-client.js';
 import { isAllowed, parseAllowList, type AllowRule } from './allow-list.js';
 import { requestHeadersForUpstream } from './header-filter.js';
 import { checkTarget, isTokenEndpoint } from './path-guard.js';
@@ -121,7 +122,7 @@ export function createAsposeProxy(options: AsposeProxyOptions): AsposeProxy {
   if (maxBodyBytes !== undefined && !(maxBodyBytes === Infinity || (Number.isInteger(maxBodyBytes) && maxBodyBytes >= 0))) {
     issues.push({ option: 'maxBodyBytes', problem: 'must be a whole number of bytes' });
   }
-  if (options.client !== undefined && (typeof options.client !== 'object' || typeof (options.client as AsposeClient).request !== 'function')) {
+  if (options.client !== undefined && !isAsposeClient(options.client)) {
     issues.push({ option: 'client', problem: 'must be an AsposeClient' });
   }
   if (onError !== undefined && typeof onError !== 'function') issues.push({ option: 'onError', problem: 'must be a function' });
