@@ -23,7 +23,7 @@ const app = express();
 app.disable('x-powered-by');
 app.use(asposeAuth(client));
 const requireUser = (req, res, next) => (req.headers['x-user'] === 'bench' ? next() : res.status(401).end());
-app.use('/aspose', requireUser, asposeProxy({ client, allow: ['GET /v4.0/words/', 'GET /__stand-in/bytes/'] }));
+app.use('/aspose', requireUser, asposeProxy({ client, allow: ['GET /v4.0/words/', 'GET /__stand-in/'] }));
 app.use('/hand-rolled', requireUser, (req, res, next) => {
   agent
     .stream({ origin: base, path: req.url, method: req.method, headers: { authorization: fixed, accept: req.headers.accept } }, ({ statusCode, headers }) => {
