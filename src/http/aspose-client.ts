@@ -110,7 +110,7 @@ export class AsposeClient {
     const base = new URL(this.tokens.baseUrl);
     this.#origin = base.origin;
     this.#basePath = base.pathname === '/' ? '' : base.pathname.replace(/\/$/, '');
-    this.#defaultHeaders = options.headers && Object.keys(options.headers).length > 0 ? { ...options.headers } : undefined;
+    this.#defaultHeaders = options.headers && Object.keys(options.headers).length > 0 ? lowerCaseKeys(options.headers) : undefined;
     this.dispatcher = this.#base.compose(asposeAuthInterceptor({ tokens: this.tokens }));
   }
 
@@ -135,7 +135,7 @@ export class AsposeClient {
   async request(options: AsposeRequestOptions): Promise<AsposeResponse> {
     const method = options.method ?? 'GET';
     const { origin, path } = this.#target(options.path, options.query);
-    const headers = this.#defaultHeaders ? { ...this.#defaultHeaders, ...options.headers } : options.headers;
+    const headers = this.#defaultHeaders ? { ...this.#defaultHeaders, ...(options.headers && lowerCaseKeys(options.headers)) } : options.headers;
     const timeout = options.timeoutMs;
     try {
       return await this.dispatcher.request({
@@ -304,6 +304,13 @@ function encodePath(path: string): string {
   } catch {
     throw new AsposeError('ERR_ASPOSE_INVALID_ARGUMENT', 'path contains a lone UTF-16 surrogate, which cannot be sent in a URL');
   }
+}
+
+/** Header names are case-insensitive: lower-case them so a caller's header replaces a default of any casing. */
+function lowerCaseKeys<V>(headers: Record<string, V>): Record<string, V> {
+  const out: Record<string, V> = {};
+  for (const k in headers) out[k.toLowerCase()] = headers[k]!;
+  return out;
 }
 
 function pathOnly(path: string): string {

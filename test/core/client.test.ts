@@ -47,6 +47,14 @@ describe('request()', () => {
     expect(api.requests[0]!.headers).toMatchObject({ 'x-aspose-client': 'my-app', 'x-two': 'b' });
   });
 
+  test("a call's header replaces a default header whatever the casing of either, and is sent once", async () => {
+    const api = await captureServer();
+    const aspose = client(undefined, { auth: 'none', baseUrl: api.url, headers: { 'X-Aspose-Client': 'my-app' } });
+    await (await aspose.request({ path: '/v1.0/x', headers: { 'x-aspose-CLIENT': 'my-app/2' } })).body.dump();
+    // Node joins a repeated header into one value ("my-app, my-app/2"), so this also proves it was sent once.
+    expect(api.requests[0]!.headers['x-aspose-client']).toBe('my-app/2');
+  });
+
   test('file names with spaces, quotes and non-ASCII are percent-encoded; an already encoded path is sent as it is', async () => {
     const api = await captureServer();
     const aspose = client(undefined, { auth: 'none', baseUrl: api.url });
