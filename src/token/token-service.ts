@@ -208,7 +208,10 @@ export class TokenService {
     if (this.closed) return Promise.reject(new AsposeAuthError('ERR_ASPOSE_AUTH_UNAVAILABLE', 'TokenService is closed'));
     const refusal = this.#refusal;
     if (refusal && Date.now() < refusal.until) return Promise.reject(refusal.error);
-    const p = this.#fetchWithRetry().finally(() => {
+    // For the log line: a refresh ahead of expiry, a renewal (after a 401, expiry or
+    // forceRefresh), or the first token.
+    const why = this.#current ? 'refreshed ahead of expiry' : this.#stats.tokensIssued > 0 ? 'renewed' : 'obtained';
+    const p = this.#fetchWithRetry(why).finally(() => {
       if (this.#inflight === p) this.#inflight = undefined;
     });
     this.#inflight = p;
@@ -227,7 +230,7 @@ export class TokenService {
     );
   }
 
-  async #fetchWithRetry(): Promise<CachedToken> {
+  async #fetchWithRetry(why: string): Promise<CachedToken> {
     const o = this.#opts;
     const started = Date.now();
     for (let attempt = 1; ; attempt++) {
@@ -248,7 +251,7 @@ export class TokenService {
         this.#backgroundRetryAt = 0;
         this.#stats.tokensIssued++;
         this.#logger?.log?.(
-          `Aspose access token obtained from ${safeUrl(o.tokenUrl)} in ${Date.now() - started} ms${attempt > 1 ? ` after ${attempt} attempts` : ''}; valid ${Math.round((result.token.expiresAt - result.token.obtainedAt) / 1000)} s`,
+          `Aspose access token ${why} from ${safeUrl(o.tokenUrl)} in ${Date.now() - started} ms${attempt > 1 ? ` after ${attempt} attempts` : ''}; valid ${Math.round((result.token.expiresAt - result.token.obtainedAt) / 1000)} s`,
         );
         return cached;
       }
