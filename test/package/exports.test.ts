@@ -68,3 +68,22 @@ test('every export condition points at a file that exists, with its type declara
     }
   }
 });
+
+test('subpath types resolve under the node10 resolution of older CommonJS tsconfigs (typesVersions)', async () => {
+  const { mkdtempSync, mkdirSync, symlinkSync, writeFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'aspose-node10-'));
+  try {
+    mkdirSync(join(dir, 'node_modules'));
+    symlinkSync(root, join(dir, 'node_modules', 'aspose-cloud-auth'), 'dir');
+    const imports = subpaths.map((s, i) => `import * as m${i} from '${s}';`).join('\n');
+    writeFileSync(join(dir, 'consumer.ts'), `${imports}\nexport const all = [${subpaths.map((_, i) => `m${i}`).join(', ')}];\n`);
+    await node([
+      join(root, 'node_modules/typescript/bin/tsc'),
+      '--noEmit', '--strict', '--skipLibCheck', '--module', 'commonjs', '--moduleResolution', 'node10',
+      '--types', 'node', '--typeRoots', join(root, 'node_modules/@types'), join(dir, 'consumer.ts'),
+    ]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
