@@ -96,7 +96,9 @@ export class AsposeStandIn {
   readonly #auth: 'required' | 'none';
   readonly #key = randomBytes(32);
   readonly #revoked = new Set<string>();
-  #revokedBefore = 0;
+  /** Tokens with a serial below this were revoked by `revoke()`. A counter, not a clock: a token issued in the same millisecond as the revocation must still be valid. */
+  #revokedBelow = 0;
+  #serial = 0;
   readonly #faults: TokenFault[] = [];
   readonly #apiFaults: { status: number; body?: unknown }[] = [];
   readonly #server: Server;
@@ -149,7 +151,7 @@ export class AsposeStandIn {
   /** Revokes one token, or every token issued so far: they then answer 401. */
   revoke(token?: string): void {
     if (token) this.#revoked.add(token);
-    else this.#revokedBefore = Date.now() + 1;
+    else this.#revokedBelow = this.#serial;
   }
 
   /** Zeroes the counters and the log, and drops queued faults. */
@@ -177,6 +179,7 @@ export class AsposeStandIn {
         client_id: this.clientId,
         scope: ['api.platform', 'api.products'],
         jti: randomUUID(),
+        serial: this.#serial++,
       }),
     );
     const sig = createHmac('sha256', this.#key).update(`${header}.${payload}`).digest('base64url');
@@ -192,8 +195,8 @@ export class AsposeStandIn {
     const got = Buffer.from(s, 'base64url');
     if (got.length !== expected.length || !timingSafeEqual(got, expected)) return false;
     if (this.#revoked.has(token)) return false;
-    const claims = JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as { exp_ms: number; iat_ms: number };
-    return claims.exp_ms > Date.now() && claims.iat_ms >= this.#revokedBefore;
+    const claims = JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as { exp_ms: number; serial: number };
+    return claims.exp_ms > Date.now() && claims.serial >= this.#revokedBelow;
   }
 
   /** Stops the server and drops open connections. */
