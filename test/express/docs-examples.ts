@@ -4,7 +4,7 @@
  */
 import express, { type RequestHandler } from 'express';
 import Koa, { type Middleware } from 'koa';
-import { AsposeClient, AsposeApiError } from 'aspose-cloud-auth';
+import { AsposeClient, AsposeApiError, loadAsposeConfig } from 'aspose-cloud-auth';
 import { asposeAuth, asposeProxy } from 'aspose-cloud-auth/express';
 import { asposeAuth as koaAsposeAuth, asposeProxy as koaAsposeProxy } from 'aspose-cloud-auth/koa';
 
@@ -93,4 +93,23 @@ export async function shutdown(server: import('node:http').Server): Promise<void
   // … app.use(auth) …
   server.close();
   await auth.client.close();
+}
+
+export function readmeExpress(): express.Express {
+  // README: Express and Koa (Express)
+  const client = new AsposeClient(loadAsposeConfig());
+  const app = express();
+  app.use(asposeAuth(client)); // req.aspose: the one shared client (typed by declaration merging)
+  app.use('/aspose', requireUser, asposeProxy({ client, allow: ['GET /v4.0/words/', 'POST /v4.0/barcode/generate', '* /v5.0/ocr/'] }));
+  app.use(express.json()); // body parsers AFTER the proxy: it streams the body upstream
+  return app;
+}
+
+export function readmeKoa(client: AsposeClient): Koa {
+  // README: Express and Koa (Koa)
+  const app = new Koa();
+  app.use(koaAsposeAuth(client)); // ctx.state.aspose (typed through Koa's DefaultState)
+  app.use(koaRequireUser);
+  app.use(koaAsposeProxy({ client, prefix: '/aspose', allow: ['GET /v4.0/words/'] }));
+  return app;
 }
