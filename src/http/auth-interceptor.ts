@@ -1,4 +1,4 @@
-import type { Dispatcher } from 'undici';
+import { FormData as UndiciFormData, type Dispatcher } from 'undici';
 import type { TokenService } from '../token/token-service.js';
 import { withAuthorization } from './headers.js';
 
@@ -47,10 +47,11 @@ export function asposeAuthInterceptor(options: AsposeAuthInterceptorOptions): Di
   const authenticate = tokens.auth !== 'none';
   return (dispatch: Dispatch): Dispatch =>
     function asposeAuth(opts: Dispatcher.DispatchOptions, handler: Handler): boolean {
-      const o = opts as DispatchOptions;
+      let o = opts as DispatchOptions;
       const factory = typeof o.body === 'function' ? (o.body as BodyFactory) : undefined;
+      if (o.body != null && !factory && isForeignFormData(o.body)) o = { ...o, body: toUndiciFormData(o.body) };
       if (!authenticate || !sameOrigin(o.origin, origin)) {
-        return dispatch(factory ? { ...opts, body: factory() } : opts, handler);
+        return dispatch(factory ? { ...opts, body: undiciBody(factory()) } : (o as Dispatcher.DispatchOptions), handler);
       }
       const attempt = new AuthAttempt(dispatch, o, handler, tokens, replay && isReplayable(o.body), factory);
       return attempt.start();
@@ -68,6 +69,29 @@ export function isReplayable(body: unknown): boolean {
   if (body == null || typeof body === 'string' || typeof body === 'function' || body instanceof Uint8Array || body instanceof ArrayBuffer) return true;
   const tag = (body as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag];
   return tag === 'FormData' || tag === 'Blob' || tag === 'File';
+}
+
+/**
+ * True for a `FormData` that is not the undici package's own class: Node's
+ * global `FormData` comes from the undici bundled inside Node, and undici 7
+ * cannot encode it (the request fails with "action is not a function").
+ */
+function isForeignFormData(body: unknown): body is Iterable<[string, string | Blob]> {
+  return typeof body === 'object' && (body as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag] === 'FormData' && !(body instanceof UndiciFormData);
+}
+
+/** Copies a foreign `FormData` into undici's class. File contents are shared, not copied. */
+function toUndiciFormData(form: Iterable<[string, string | Blob]>): UndiciFormData {
+  const out = new UndiciFormData();
+  for (const [name, value] of form) {
+    if (typeof value === 'string') out.append(name, value);
+    else out.append(name, value, (value as { name?: string }).name);
+  }
+  return out;
+}
+
+function undiciBody(body: Dispatcher.DispatchOptions['body']): Dispatcher.DispatchOptions['body'] {
+  return body != null && isForeignFormData(body) ? (toUndiciFormData(body) as unknown as Dispatcher.DispatchOptions['body']) : body;
 }
 
 const originCache = new Map<string, string>();
@@ -124,7 +148,7 @@ class AuthAttempt implements Handler {
   #send(header: string): boolean {
     this.#header = header;
     const opts = this.#opts;
-    const body = this.#factory ? this.#factory() : (opts.body as Dispatcher.DispatchOptions['body']);
+    const body = this.#factory ? undiciBody(this.#factory()) : (opts.body as Dispatcher.DispatchOptions['body']);
     return this.#dispatch({ ...opts, body, headers: withAuthorization(opts.headers, header) } as Dispatcher.DispatchOptions, this);
   }
 

@@ -135,9 +135,15 @@ describe('401 replay', () => {
 
   test.each([
     ['FormData (a multipart storage upload)', () => {
-      // undici's own FormData: on Node 20 the global one is a different undici's, which undici 7 cannot encode at all.
+      // undici's own FormData class.
       const form = new UndiciFormData();
       form.append('file', new Blob([Buffer.alloc(10_000, 1)]), 'a.bin');
+      return form;
+    }],
+    ['Node global FormData (copied into undici\'s class, which undici 7 can encode)', () => {
+      const form = new globalThis.FormData();
+      form.append('file', new Blob([Buffer.alloc(10_000, 1)]), 'a.bin');
+      form.append('folder', 'in');
       return form;
     }],
     ['Blob', () => new Blob([Buffer.alloc(10_000, 1)])],
@@ -206,6 +212,30 @@ describe('401 replay', () => {
     expect(made).toBe(2);
     expect(server.apiRequests - before).toBe(2);
     expect(server.uploadedBytes).toBe(3 * chunk.length);
+  });
+
+  test("Node's global FormData works through undici.request on client.dispatcher and from a body factory, to the API and to another origin", async () => {
+    const server = await standIn();
+    const other = await captureServer();
+    const aspose = client(server);
+    const form = () => {
+      const f = new globalThis.FormData();
+      f.append('file', new Blob(['hello multipart']), 'hello.txt');
+      return f;
+    };
+    const multipart = { headers: expect.objectContaining({ 'content-type': expect.stringMatching(/^multipart\/form-data; boundary=/), authorization: '[valid bearer token]' }), bodyBytes: expect.any(Number) };
+    const direct = await request(`${server.url}/v4.0/echo`, { method: 'PUT', body: form() as never, dispatcher: aspose.dispatcher });
+    expect(direct.statusCode).toBe(200);
+    const directOut = (await direct.body.json()) as { bodyBytes: number };
+    expect(directOut).toMatchObject(multipart);
+    expect(directOut.bodyBytes).toBeGreaterThan('hello multipart'.length);
+    const viaFactory = await aspose.request({ method: 'PUT', path: '/v4.0/echo', body: () => form() as never });
+    expect(viaFactory.statusCode).toBe(200);
+    expect(await viaFactory.body.json()).toMatchObject(multipart);
+    const elsewhere = await aspose.request({ method: 'POST', path: `${other.url}/up`, body: form() });
+    await elsewhere.body.dump();
+    expect(other.requests[0]!.body.toString()).toContain('hello multipart');
+    expect(other.requests[0]!.authorization).toEqual([]);
   });
 
   test('a body factory for another origin is called once and sent', async () => {

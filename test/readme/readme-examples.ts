@@ -4,6 +4,7 @@
  * This file is type-checked, not run.
  */
 import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { fetch, request, Agent, interceptors } from 'undici';
 import {
   AsposeApiError,
@@ -60,6 +61,10 @@ export async function uploads(aspose: AsposeClient): Promise<void> {
     path: '/v4.0/words/storage/file/in/report.docx',
     body: () => createReadStream('report.docx'), // a factory: replayable after a 401
   });
+
+  const form = new FormData();
+  form.append('file', new Blob([await readFile('scan.png')]), 'scan.png');
+  await aspose.request({ method: 'PUT', path: '/v4.0/words/storage/file/in/scan.png', body: form });
 }
 
 export async function errors(aspose: AsposeClient): Promise<void> {
