@@ -6,11 +6,11 @@
 //   npm run sample:express -- --serve   # keep serving on PORT (default 3000)
 //
 // With ASPOSE_CLIENT_ID and ASPOSE_CLIENT_SECRET set, it talks to the real API instead.
-import type { AddressInfo } from 'node:net';
 import express, { type RequestHandler } from 'express';
 import { AsposeClient, loadAsposeConfig } from 'aspose-cloud-auth';
 import { asposeAuth, asposeProxy } from 'aspose-cloud-auth/express';
 import { startAsposeStandIn } from 'aspose-cloud-auth/testing';
+import { runDemo } from '../shared/demo.js';
 
 async function main(): Promise<void> {
   const serve = process.argv.includes('--serve');
@@ -61,41 +61,7 @@ async function main(): Promise<void> {
 
   const port = serve ? Number(process.env.PORT ?? 3000) : 0;
   const server = app.listen(port, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  console.log(`Express sample on ${url}, talking to ${standIn ? `a local Aspose stand-in at ${standIn.url}` : client.baseUrl}`);
-
-  await demo(url);
-  const token = await client.tokens.getToken();
-  console.log(`\ntoken: ${token} (requests to the token endpoint: ${client.tokens.stats.requests})`);
-
-  if (serve) {
-    console.log(`\nServing. Try: curl -H 'x-demo-user: me' ${url}/aspose/v4.0/words/report.docx`);
-    return;
-  }
-  server.close();
-  await client.close();
-  await standIn?.close();
-}
-
-/** Calls this app's own routes the way a browser would, and prints what happened. */
-async function demo(url: string): Promise<void> {
-  const user = { 'x-demo-user': 'demo' };
-  const calls: [string, string, RequestInit?][] = [
-    ['own route using req.aspose', '/api/documents/report.docx', { headers: user }],
-    ['proxied Words call', '/aspose/v4.0/words/report.docx', { headers: user }],
-    ['proxied BarCode call', '/aspose/v4.0/barcode/generate/QR?data=Hello%20from%20Express', { headers: user }],
-    ['proxied call, not signed in', '/aspose/v4.0/words/report.docx'],
-    ['not in the allow list', '/aspose/v4.0/cells/book.xlsx', { headers: user }],
-    ['the token endpoint', '/aspose/connect/token', { method: 'POST', headers: user }],
-    ['path traversal', '/aspose/v4.0/words/..%2f..%2fconnect%2ftoken', { headers: user }],
-  ];
-  for (const [what, path, init] of calls) {
-    const res = await fetch(url + path, init);
-    const type = res.headers.get('content-type') ?? '';
-    const body = type.includes('json') ? JSON.stringify(await res.json()) : `${(await res.arrayBuffer()).byteLength} bytes of ${type}`;
-    console.log(`${String(res.status).padEnd(4)} ${(init?.method ?? 'GET').padEnd(5)} ${path}  (${what})\n     ${body.slice(0, 160)}`);
-  }
+  await runDemo({ framework: 'Express', server, client, standIn, serve, clientOn: 'req.aspose' });
 }
 
 main().catch((err) => {

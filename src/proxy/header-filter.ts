@@ -44,17 +44,13 @@ function connectionListed(value: string | string[] | undefined): string[] | unde
  * @internal
  */
 export function requestHeadersForUpstream(headers: IncomingHttpHeaders, extraDrop: ReadonlySet<string> | undefined): Record<string, string | string[]> | null {
-  const listed = connectionListed(headers.connection);
-  const out: Record<string, string | string[]> = {};
-  for (const name in headers) {
-    const value = headers[name];
-    if (value === undefined) continue;
-    const lower = name.toLowerCase();
-    if (REQUEST_DROP.has(lower) || extraDrop?.has(lower) || listed?.includes(lower)) continue;
-    if (typeof value === 'string' ? INJECTION.test(value) : value.some((v) => INJECTION.test(v))) return null;
-    out[lower] = value;
-  }
-  return out;
+  let injected = false;
+  const out = keepHeaders(headers, REQUEST_DROP, (lower, value) => {
+    if (extraDrop?.has(lower)) return false;
+    if (typeof value === 'string' ? INJECTION.test(value) : value.some((v) => INJECTION.test(v))) injected = true;
+    return true;
+  });
+  return injected ? null : out;
 }
 
 /**
@@ -64,13 +60,22 @@ export function requestHeadersForUpstream(headers: IncomingHttpHeaders, extraDro
  * @internal
  */
 export function responseHeadersForClient(headers: Record<string, string | string[] | undefined>): Record<string, string | string[]> {
+  return keepHeaders(headers, RESPONSE_DROP);
+}
+
+/** The headers not in `drop`, not named in `Connection`, and accepted by `keep`, with lower-case names. */
+function keepHeaders(
+  headers: Record<string, string | string[] | undefined>,
+  drop: ReadonlySet<string>,
+  keep?: (lower: string, value: string | string[]) => boolean,
+): Record<string, string | string[]> {
   const listed = connectionListed(headers.connection);
   const out: Record<string, string | string[]> = {};
   for (const name in headers) {
     const value = headers[name];
     if (value === undefined) continue;
     const lower = name.toLowerCase();
-    if (RESPONSE_DROP.has(lower) || listed?.includes(lower)) continue;
+    if (drop.has(lower) || listed?.includes(lower) || (keep && !keep(lower, value))) continue;
     out[lower] = value;
   }
   return out;
