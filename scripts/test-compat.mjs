@@ -5,7 +5,9 @@
 // fresh `npm pack` tarball, in one `npm install --no-save <tarball>` (so the
 // committed lockfile never names the tarball and is never rewritten); then it
 // type-checks the app and runs its jest suite (CommonJS jest for Nest 11, ESM
-// jest for Nest 12). Needs only the npm registry (or npm's cache).
+// jest for Nest 12) with --detectOpenHandles, failing the fixture if Jest
+// reports anything left open after app.close(). Every step has a time limit.
+// Needs only the npm registry (or npm's cache).
 //
 // Why not `npm ci`: jest 30 pulls in unrs-resolver, whose optional per-platform
 // bindings for other platforms are not on the registry this project reaches, so
@@ -38,11 +40,17 @@ function fail(message) {
   process.exit(1);
 }
 
-function run(cmd, argv, cwd, { capture = false } = {}) {
+function run(cmd, argv, cwd, { capture = false, echo = false, timeoutMs = 20 * 60_000 } = {}) {
   const started = Date.now();
-  const res = spawnSync(cmd, argv, { cwd, stdio: capture ? ['ignore', 'pipe', 'inherit'] : 'inherit', encoding: 'utf8', shell: false });
-  if (res.status !== 0) return { ok: false, ms: Date.now() - started, out: res.stdout };
-  return { ok: true, ms: Date.now() - started, out: res.stdout };
+  const stdio = echo ? ['ignore', 'pipe', 'pipe'] : capture ? ['ignore', 'pipe', 'inherit'] : 'inherit';
+  const res = spawnSync(cmd, argv, { cwd, stdio, encoding: 'utf8', shell: false, maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs, killSignal: 'SIGKILL' });
+  if (res.error?.code === 'ETIMEDOUT') console.error(`   ${cmd} ${argv.join(' ')}: killed after ${timeoutMs / 1000} s`);
+  if (echo) {
+    process.stdout.write(res.stdout ?? '');
+    process.stderr.write(res.stderr ?? '');
+  }
+  const out = echo ? `${res.stdout}${res.stderr}` : res.stdout;
+  return { ok: res.status === 0, ms: Date.now() - started, out };
 }
 
 if (!flags.has('--no-build')) {
@@ -63,10 +71,11 @@ try {
     const dir = join(compat, name);
     console.log(`\n== ${name}`);
     const steps = [];
-    const step = (label, cmd, argv) => {
-      const r = run(cmd, argv, dir);
+    const step = (label, cmd, argv, options) => {
+      const r = run(cmd, argv, dir, options);
       steps.push(`${label} ${(r.ms / 1000).toFixed(1)} s`);
       if (!r.ok) throw new Error(`${name}: ${label} failed`);
+      return r;
     };
     try {
       const lock = join(dir, 'package-lock.json');
@@ -80,7 +89,11 @@ try {
       const nest = JSON.parse(readFileSync(join(dir, 'node_modules', '@nestjs', 'core', 'package.json'), 'utf8'));
       console.log(`   aspose-cloud-auth ${pkg.version} from the tarball, @nestjs/core ${nest.version}${nest.type === 'module' ? ' (ESM only)' : ' (CommonJS)'}`);
       step('typecheck', npm, ['run', 'typecheck', '--silent']);
-      step('jest', npm, ['test', '--silent']);
+      // --detectOpenHandles: app.close() must leave nothing open. On its own it
+      // makes Jest wait forever on a leaked server; with --forceExit Jest prints
+      // the report and exits 0, so the report is what fails the step here.
+      const jest = step('jest', npm, ['test', '--silent', '--', '--detectOpenHandles', '--forceExit'], { echo: true, timeoutMs: 10 * 60_000 });
+      if (/open handles? potentially keeping Jest from exiting/i.test(jest.out)) throw new Error(`${name}: jest --detectOpenHandles reported open handles`);
       results.push({ name, ok: true, steps, nest: nest.version });
     } catch (err) {
       results.push({ name, ok: false, steps, error: err.message });
