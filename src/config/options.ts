@@ -30,6 +30,20 @@ export interface AsposeRetryOptions {
   maxRetryAfterMs?: number;
 }
 
+/**
+ * Anything with undici's `dispatch` contract: an undici 7 or undici 8
+ * `Agent`, `Pool`, `ProxyAgent` or `EnvHttpProxyAgent`, or one of those
+ * composed with interceptors. Only `dispatch` is called, always with a
+ * handler in the callback API that undici 7 and 8 share, so the library's
+ * own undici and the one your application brings need not be the same
+ * major.
+ */
+export interface AsposeDispatcher {
+  // Method syntax on purpose: parameters compare bivariantly, so undici 8's
+  // own DispatchOptions and DispatchHandler types are accepted too.
+  dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean;
+}
+
 /** Options of a {@link TokenService}. All are optional except the credentials the chosen `auth` needs. */
 export interface TokenServiceOptions {
   /** Authentication mode. Inferred when absent: `static` if `accessToken` is set, else `client_credentials`. */
@@ -67,8 +81,12 @@ export interface TokenServiceOptions {
   refusalCooldownMs?: number;
   /** Allow plain `http://` to non-loopback hosts. Off by default: the secret and token would travel in clear. */
   allowInsecureHttp?: boolean;
-  /** undici dispatcher for token requests (a `ProxyAgent`, say). Default: undici's global dispatcher. */
-  dispatcher?: Dispatcher;
+  /**
+   * Where token requests are sent: a `ProxyAgent` for a corporate proxy, say; undici 7 or 8
+   * (see {@link AsposeDispatcher}). Default: a keep-alive `Agent` of the service's own, closed
+   * by `close()`. A dispatcher you pass stays yours to close.
+   */
+  dispatcher?: AsposeDispatcher;
   /** Where to log token fetches, refreshes and failures. Default: nowhere. */
   logger?: AsposeLogger;
 }
@@ -128,10 +146,15 @@ export type VariableNames = Partial<Record<string, string>>;
 /** @internal */
 export const AUTH_MODES: readonly AsposeAuthMode[] = ['client_credentials', 'static', 'none'];
 
-/** True for `localhost`, `*.localhost`, 127.0.0.0/8 and `::1`: hosts where plain http never leaves the machine. */
+/**
+ * True for `localhost`, 127.0.0.0/8 and `::1`: hosts where plain http never
+ * leaves the machine. `*.localhost` does not count: RFC 6761 asks resolvers
+ * to send it to loopback, but nothing makes the system resolver (or a proxy)
+ * honour that, so it is treated like any other name.
+ */
 export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+  const h = hostname.toLowerCase();
+  return h === 'localhost' || h === '[::1]' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }
 
 /**

@@ -1,6 +1,9 @@
 import { inspect } from 'node:util';
 import type { Readable } from 'node:stream';
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { Agent } from './undici.js';
+import { toUndiciDispatcher } from './foreign-dispatcher.js';
+import { RequestLimits } from './request-limits.js';
 import { AsposeApiError, AsposeError, AsposeRequestError } from '../errors/errors.js';
 import { redact } from '../errors/redact.js';
 import { resolveOptions, type AsposeClientOptions as BaseClientOptions, type ResolvedOptions } from '../config/options.js';
@@ -15,6 +18,14 @@ export interface AsposeClientOptions extends BaseClientOptions {
    * When set, the credentials, `baseUrl` and `tokenUrl` come from it.
    */
   tokens?: TokenService;
+}
+
+/** Options of {@link AsposeClient.close}. */
+export interface AsposeCloseOptions {
+  /** Abort requests still under way after this many ms. Default: wait for them, however long. */
+  timeoutMs?: number;
+  /** Abort requests under way at once (the same as `timeoutMs: 0`). */
+  force?: boolean;
 }
 
 /** Query parameters; `undefined` and `null` values are left out, arrays repeat the key. */
@@ -80,9 +91,10 @@ export class AsposeClient {
   readonly #ownsTokens: boolean;
   readonly #origin: string;
   readonly #basePath: string;
-  readonly #timeoutMs: number;
+  readonly #limits: RequestLimits;
   readonly #defaultHeaders: Record<string, string> | undefined;
   #closed = false;
+  #closing: Promise<void> | undefined;
 
   /**
    * @throws {AsposeConfigError} naming every missing or malformed option.
@@ -96,22 +108,20 @@ export class AsposeClient {
     } else {
       resolved = resolveOptions(options);
     }
-    this.#timeoutMs = resolved.timeoutMs;
     this.#ownsBase = options.dispatcher === undefined;
     this.#base =
-      options.dispatcher ??
-      new Agent({
-        connections: resolved.connections ?? null,
-        headersTimeout: resolved.timeoutMs,
-        bodyTimeout: resolved.timeoutMs,
-      });
+      options.dispatcher === undefined
+        ? new Agent({ connections: resolved.connections ?? null, headersTimeout: resolved.timeoutMs, bodyTimeout: resolved.timeoutMs })
+        : toUndiciDispatcher(options.dispatcher);
     this.#ownsTokens = options.tokens === undefined;
     this.tokens = options.tokens ?? new TokenService({ ...options, dispatcher: this.#base });
     const base = new URL(this.tokens.baseUrl);
     this.#origin = base.origin;
     this.#basePath = base.pathname === '/' ? '' : base.pathname.replace(/\/$/, '');
     this.#defaultHeaders = options.headers && Object.keys(options.headers).length > 0 ? lowerCaseKeys(options.headers) : undefined;
-    this.dispatcher = this.#base.compose(asposeAuthInterceptor({ tokens: this.tokens }));
+    // The limits are the outermost layer (compose's last): their clock starts when the call is made.
+    this.#limits = new RequestLimits({ timeoutMs: resolved.timeoutMs, connections: resolved.connections });
+    this.dispatcher = this.#base.compose(asposeAuthInterceptor({ tokens: this.tokens }), this.#limits.interceptor);
   }
 
   /** The API base URL, without a trailing slash. */
@@ -137,6 +147,9 @@ export class AsposeClient {
     const { origin, path } = this.#target(options.path, options.query);
     const headers = this.#defaultHeaders ? { ...this.#defaultHeaders, ...(options.headers && lowerCaseKeys(options.headers)) } : options.headers;
     const timeout = options.timeoutMs;
+    if (timeout !== undefined && (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout < 0)) {
+      throw new AsposeError('ERR_ASPOSE_INVALID_ARGUMENT', `timeoutMs must be a whole number of ms, 0 or more (got ${JSON.stringify(timeout)?.slice(0, 40)})`);
+    }
     try {
       return await this.dispatcher.request({
         origin,
@@ -173,14 +186,31 @@ export class AsposeClient {
   }
 
   /**
-   * Closes the connections this client opened (after in-flight requests end)
-   * and its token service, unless they were passed in. Idempotent.
+   * Stops taking requests, lets those under way finish, then closes the
+   * connections this client opened and its token service (a `dispatcher` or
+   * `tokens` you passed in stay yours). Requests made after it fail with
+   * `ERR_ASPOSE_ABORTED`.
+   *
+   * A hung call would make that wait unbounded: pass `{ timeoutMs }` to abort
+   * whatever is still under way after that long (with `ERR_ASPOSE_ABORTED`),
+   * or `{ force: true }` to abort it at once. Idempotent: a second call waits
+   * for the first, and may shorten its bound.
    */
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    if (this.#ownsTokens) this.tokens.close();
-    if (this.#ownsBase) await this.#base.close();
+  async close(options: AsposeCloseOptions = {}): Promise<void> {
+    const bound = options.force === true ? 0 : options.timeoutMs;
+    if (bound !== undefined && (typeof bound !== 'number' || !Number.isFinite(bound) || bound < 0)) {
+      throw new AsposeError('ERR_ASPOSE_INVALID_ARGUMENT', `close({ timeoutMs }) must be a number of ms, 0 or more (got ${JSON.stringify(bound)?.slice(0, 40)})`);
+    }
+    const drained = this.#limits.close(bound);
+    if (!this.#closed) {
+      this.#closed = true;
+      this.#closing = drained.then(async () => {
+        if (this.#ownsTokens) await this.tokens.close();
+        if (this.#ownsBase) await this.#base.close();
+      });
+    }
+    await drained;
+    await this.#closing;
   }
 
   async #json<T>(method: Dispatcher.HttpMethod, path: string, body: unknown, options: AsposeJsonOptions = {}): Promise<T> {
@@ -268,7 +298,7 @@ export class AsposeClient {
   }
 
   toJSON(): object {
-    return { baseUrl: this.baseUrl, tokens: this.tokens.toJSON(), timeoutMs: this.#timeoutMs };
+    return { baseUrl: this.baseUrl, tokens: this.tokens.toJSON(), timeoutMs: this.#limits.timeoutMs, connections: this.#limits.connections };
   }
 
   [inspect.custom](): string {

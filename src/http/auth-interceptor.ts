@@ -1,4 +1,5 @@
-import { FormData as UndiciFormData, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { FormData as UndiciFormData } from './undici.js';
 import type { TokenService } from '../token/token-service.js';
 import { withAuthorization } from './headers.js';
 

@@ -1,8 +1,9 @@
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { AsposeAuthError } from '../errors/errors.js';
 import { redact } from '../errors/redact.js';
 import { jwtLifetimeMs } from './jwt.js';
 import { AccessToken } from './access-token.js';
+import { sendTokenRequest, TokenTransportError } from './token-transport.js';
 
 /** What one token request needs. @internal */
 export interface TokenRequest {
@@ -11,7 +12,8 @@ export interface TokenRequest {
   clientSecret: string;
   scope: string | undefined;
   timeoutMs: number;
-  dispatcher: Dispatcher | undefined;
+  /** Where the request is dispatched: any dispatcher with undici's `dispatch` contract (undici 7 or 8). */
+  dispatcher: Pick<Dispatcher, 'dispatch'>;
   /** Aborted when the owning TokenService closes. */
   signal: AbortSignal;
   /** Lifetime to assume when neither `expires_in` nor a JWT `exp` says. */
@@ -22,9 +24,6 @@ export interface TokenRequest {
 export type TokenAttempt =
   | { ok: true; token: AccessToken }
   | { ok: false; error: AsposeAuthError; transient: boolean; retryAfterMs?: number };
-
-/** A token answer above this size is not a token answer. */
-const MAX_TOKEN_BODY = 256 * 1024;
 
 const REFUSAL_HINTS: Record<string, string> = {
   invalid_client:
@@ -49,36 +48,25 @@ export async function requestTokenOnce(req: TokenRequest): Promise<TokenAttempt>
   const sentAt = Date.now();
   const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: req.clientId, client_secret: req.clientSecret });
   if (req.scope) form.set('scope', req.scope);
-  const timeout = AbortSignal.timeout(req.timeoutMs);
-  const signal = AbortSignal.any([timeout, req.signal]);
 
   let status: number;
   let headers: Record<string, string | string[] | undefined>;
   let text: string;
   try {
-    const res = await request(req.tokenUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: form.toString(),
-      dispatcher: req.dispatcher,
-      signal,
-    });
-    status = res.statusCode;
-    headers = res.headers;
-    text = await readLimited(res.body, MAX_TOKEN_BODY);
+    ({ status, headers, text } = await sendTokenRequest(req.dispatcher, { url: new URL(req.tokenUrl), form: form.toString(), timeoutMs: req.timeoutMs, signal: req.signal }));
   } catch (err) {
     if (req.signal.aborted) {
       return { ok: false, transient: false, error: new AsposeAuthError('ERR_ASPOSE_AUTH_UNAVAILABLE', 'Token request cancelled: the TokenService was closed', { cause: req.signal.reason }) };
     }
-    const why = timeout.aborted
-      ? `no answer within ${req.timeoutMs} ms (tokenTimeoutMs)`
-      : err instanceof TooLargeError
-        ? 'the answer was too large to be a token response'
-        : `${describeNetworkError(err)}`;
+    const reason = err instanceof TokenTransportError ? err.reason : 'network';
+    if (reason === 'redirected') {
+      return { ok: false, transient: false, error: new AsposeAuthError('ERR_ASPOSE_AUTH_REFUSED', `Token endpoint ${safeUrl(req.tokenUrl)} redirected, and a layer of the dispatcher followed it; the redirected request was stopped before it was sent: set tokenUrl to the token endpoint itself`) };
+    }
+    const why = reason === 'network' ? describeNetworkError((err as { cause?: unknown }).cause ?? err) : (err as Error).message;
     return {
       ok: false,
       transient: true,
-      error: new AsposeAuthError('ERR_ASPOSE_AUTH_UNAVAILABLE', `Token endpoint ${safeUrl(req.tokenUrl)} failed: ${why}`, { cause: scrubCause(err, secrets) }),
+      error: new AsposeAuthError('ERR_ASPOSE_AUTH_UNAVAILABLE', `Token endpoint ${safeUrl(req.tokenUrl)} failed: ${why}`, { cause: scrubCause((err as { cause?: unknown }).cause ?? err, secrets) }),
     };
   }
 
@@ -142,7 +130,7 @@ export async function requestTokenOnce(req: TokenRequest): Promise<TokenAttempt>
     (status === 404
       ? 'check tokenUrl (see AsposePresets for the known token endpoints)'
       : status >= 300 && status < 400
-        ? `set tokenUrl to the final URL${typeof headers.location === 'string' ? ` (it redirects to ${safeUrl(headers.location)})` : ''}`
+        ? `set tokenUrl to the token endpoint itself: redirects are never followed, since that would post the client secret to wherever they point${redirectOrigin(headers.location, req.tokenUrl)}`
         : REFUSAL_HINTS.invalid_client);
   const what = oauthError ? `refused the client (${oauthError}${description ? `: ${description}` : ''})` : `answered ${status}`;
   return {
@@ -150,22 +138,6 @@ export async function requestTokenOnce(req: TokenRequest): Promise<TokenAttempt>
     transient: false,
     error: new AsposeAuthError('ERR_ASPOSE_AUTH_REFUSED', `Token endpoint ${safeUrl(req.tokenUrl)} ${what}: ${hint}`, details),
   };
-}
-
-class TooLargeError extends Error {}
-
-async function readLimited(body: AsyncIterable<Buffer> & { destroy?: (e?: Error) => void }, limit: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > limit) {
-      body.destroy?.();
-      throw new TooLargeError();
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Parses `Retry-After` as delta-seconds or an HTTP-date. @internal */
@@ -184,6 +156,17 @@ export function safeUrl(url: string): string {
     return `${u.origin}${u.pathname}`;
   } catch {
     return '(invalid URL)';
+  }
+}
+
+/** Where a redirect points, as an origin only: a path or query could hold anything, a secret included. */
+function redirectOrigin(location: string | string[] | undefined, base: string): string {
+  if (typeof location !== 'string') return '';
+  try {
+    const origin = new URL(location, base).origin;
+    return origin === 'null' ? '' : ` (it redirects to ${origin})`;
+  } catch {
+    return '';
   }
 }
 

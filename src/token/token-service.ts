@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
-import type { Dispatcher } from 'undici';
+import { Agent } from '../http/undici.js';
 import { AsposeAuthError, AsposeConfigError, AsposeError } from '../errors/errors.js';
-import { resolveOptions, type AsposeAuthMode, type AsposeLogger, type ResolvedOptions, type TokenServiceOptions } from '../config/options.js';
+import { resolveOptions, type AsposeAuthMode, type AsposeDispatcher, type AsposeLogger, type ResolvedOptions, type TokenServiceOptions } from '../config/options.js';
 import { AccessToken } from './access-token.js';
 import { readJwtTiming } from './jwt.js';
 import { requestTokenOnce, safeUrl } from './token-endpoint.js';
@@ -63,10 +63,14 @@ const FALLBACK_LIFETIME_MS = 300_000;
 export class TokenService {
   readonly #opts: ResolvedOptions;
   readonly #secret: string | undefined;
-  readonly #dispatcher: Dispatcher | undefined;
+  /** The dispatcher passed in, or the service's own `Agent` (made on the first token request). */
+  #dispatcher: AsposeDispatcher | undefined;
+  #ownAgent: Agent | undefined;
   readonly #logger: AsposeLogger | undefined;
   readonly #closed = new AbortController();
   #current: CachedToken | undefined;
+  /** The last few token values this service held, the current one included, newest last: for redaction only. */
+  readonly #recentTokens: string[] = [];
   #inflight: Promise<CachedToken> | undefined;
   #refusal: { error: AsposeAuthError; until: number } | undefined;
   #backgroundRetryAt = 0;
@@ -88,6 +92,7 @@ export class TokenService {
       const expiresAt = exp === undefined ? Number.POSITIVE_INFINITY : exp * 1000;
       const token = new AccessToken(value, 'Bearer', expiresAt, now);
       this.#current = { token, header: token.authorization, refreshAt: Number.POSITIVE_INFINITY, staleAt: Number.POSITIVE_INFINITY };
+      this.#remember(value);
     }
   }
 
@@ -119,6 +124,29 @@ export class TokenService {
   /** A snapshot of the counters. */
   get stats(): TokenStats {
     return { ...this.#stats };
+  }
+
+  /**
+   * Every value that must never be printed, for redaction: the client
+   * secret, the `clientId:clientSecret` pair (what HTTP Basic encodes), and
+   * the current and a few previous token values. A fresh array each call.
+   *
+   * @internal
+   */
+  sensitiveValues(): string[] {
+    const out: string[] = [...this.#recentTokens];
+    if (this.#secret !== undefined) {
+      out.push(this.#secret);
+      if (this.#opts.clientId !== undefined) out.push(`${this.#opts.clientId}:${this.#secret}`);
+    }
+    return out;
+  }
+
+  #remember(value: string): void {
+    const recent = this.#recentTokens;
+    if (recent[recent.length - 1] === value) return;
+    recent.push(value);
+    if (recent.length > 4) recent.shift();
   }
 
   /** @internal Resolved options, for the client built on this service. Holds no secret. */
@@ -170,10 +198,26 @@ export class TokenService {
     return true;
   }
 
-  /** Cancels a token request in flight and stops future ones. Idempotent. */
-  close(): void {
+  /**
+   * Cancels a token request in flight, stops future ones, and closes the
+   * service's own connections (a `dispatcher` you passed stays yours).
+   * Idempotent; resolves once the connections are closed.
+   */
+  async close(): Promise<void> {
     this.#closed.abort(new AsposeError('ERR_ASPOSE_ABORTED', 'TokenService closed'));
     this.#current = undefined;
+    const own = this.#ownAgent;
+    this.#ownAgent = undefined;
+    if (own) await own.destroy();
+  }
+
+  #tokenDispatcher(): AsposeDispatcher {
+    if (this.#dispatcher === undefined) {
+      // Never undici's global dispatcher: the application (or Node's fetch) owns that.
+      this.#ownAgent = new Agent({ connections: 1, keepAliveTimeout: 30_000 });
+      this.#dispatcher = this.#ownAgent;
+    }
+    return this.#dispatcher;
   }
 
   /** Whether {@link close} was called. */
@@ -241,7 +285,7 @@ export class TokenService {
         clientSecret: this.#secret!,
         scope: o.scope,
         timeoutMs: o.tokenTimeoutMs,
-        dispatcher: this.#dispatcher,
+        dispatcher: this.#tokenDispatcher(),
         signal: this.#closed.signal,
         fallbackLifetimeMs: FALLBACK_LIFETIME_MS,
       });
@@ -288,6 +332,7 @@ export class TokenService {
     const ahead = Math.max(skew, Math.min(lifetime * 0.2, this.#opts.refreshAheadMs));
     const cached: CachedToken = { token, header: token.authorization, refreshAt: token.expiresAt - ahead, staleAt: token.expiresAt - skew };
     this.#current = cached;
+    this.#remember(token.value);
     return cached;
   }
 

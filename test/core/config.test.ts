@@ -106,12 +106,17 @@ describe('loadAsposeConfig', () => {
     expect(err.issues).toEqual([expect.objectContaining({ variable: 'ASPOSE_TOKEN_URL', problem: expect.stringContaining('client secret') })]);
   });
 
-  test.each(['http://127.0.0.1:8080', 'http://localhost:3000', 'http://[::1]:8080', 'http://words.localhost', 'http://127.1.2.3'])('plain http to loopback (%s) is allowed', (url) => {
+  test.each(['http://127.0.0.1:8080', 'http://localhost:3000', 'http://[::1]:8080', 'http://127.1.2.3'])('plain http to loopback (%s) is allowed', (url) => {
     expect(loadAsposeConfig({ ASPOSE_CLIENT_ID: 'a', ASPOSE_CLIENT_SECRET: 'b', ASPOSE_BASE_URL: url }).baseUrl).toBe(url);
   });
 
-  test.each(['localhost.evil.com', '127.0.0.1.nip.io', '10.0.0.1', 'example.com'])('%s is not loopback', (host) => {
+  test.each(['localhost.evil.com', '127.0.0.1.nip.io', '10.0.0.1', 'example.com', 'words.localhost', 'a.b.localhost'])('%s is not loopback', (host) => {
     expect(isLoopbackHost(host)).toBe(false);
+  });
+
+  test('*.localhost is not trusted with plain http: nothing makes the resolver send it to loopback', () => {
+    const err = configError(() => loadAsposeConfig({ ASPOSE_CLIENT_ID: 'a', ASPOSE_CLIENT_SECRET: 'b', ASPOSE_BASE_URL: 'http://words.localhost' }));
+    expect(err.issues).toEqual([expect.objectContaining({ variable: 'ASPOSE_BASE_URL', problem: expect.stringContaining('non-loopback') })]);
   });
 
   test('ASPOSE_ACCESS_TOKEN alone selects static mode', () => {
