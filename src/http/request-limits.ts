@@ -52,6 +52,8 @@ export class RequestLimits {
   readonly #queue: LimitedRequest[] = [];
   #queueHead = 0;
   #closing: { reason: AsposeRequestError } | undefined;
+  /** Set once close()'s bound ran out: turns end, and no waiting request is given one. */
+  #aborting = false;
   #idle: (() => void)[] = [];
 
   constructor(options: RequestLimitsOptions) {
@@ -94,7 +96,7 @@ export class RequestLimits {
       const i = this.#queue.indexOf(request, this.#queueHead);
       if (i !== -1) this.#queue.splice(i, 1);
     }
-    while (this.connections !== undefined && this.#active.size < this.connections && this.#queueHead < this.#queue.length) {
+    while (!this.#aborting && this.connections !== undefined && this.#active.size < this.connections && this.#queueHead < this.#queue.length) {
       const next = this.#queue[this.#queueHead++]!;
       if (this.#queueHead > 1024 && this.#queueHead * 2 > this.#queue.length) {
         this.#queue.splice(0, this.#queueHead);
@@ -127,7 +129,9 @@ export class RequestLimits {
     await Promise.race([idle, bound]);
     clearTimeout(timer);
     if (this.pending === 0) return;
-    for (const request of [...this.#active, ...this.#queue.slice(this.#queueHead)]) {
+    this.#aborting = true;
+    // The waiting first, so that no turn freed by an abort goes to one of them.
+    for (const request of [...this.#queue.slice(this.#queueHead), ...this.#active]) {
       request.abort((method, path) => new AsposeRequestError('ERR_ASPOSE_ABORTED', `${method} ${path} was aborted: the AsposeClient was closed with a bound of ${timeoutMs} ms and the request was still under way`, { method, path }));
     }
     await idle;
@@ -170,6 +174,8 @@ export class LimitedRequest implements Handler {
   readonly #headersMs: number;
   readonly #bodyMs: number;
   #controller: Controller | undefined;
+  /** An abort asked for before undici handed over a controller: applied as soon as it does. */
+  #abortPending: Error | undefined;
   #timer: NodeJS.Timeout | undefined;
   /** 0 waiting for a turn, 1 waiting for headers, 2 streaming the body, 3 ended. */
   #phase = 0;
@@ -222,6 +228,7 @@ export class LimitedRequest implements Handler {
       return;
     }
     if (this.#controller) this.#controller.abort(err);
+    else this.#abortPending ??= err;
   }
 
   #where(): { method: string; path: string } {
@@ -274,6 +281,7 @@ export class LimitedRequest implements Handler {
   onRequestStart(controller: Controller, context: unknown): void {
     this.#controller = controller;
     this.#handler.onRequestStart?.(controller, context);
+    if (this.#abortPending) controller.abort(this.#abortPending);
   }
 
   onRequestUpgrade(controller: Controller, statusCode: number, headers: Record<string, string | string[]>, socket: import('node:stream').Duplex): void {

@@ -1,0 +1,205 @@
+/**
+ * The bounds an AsposeClient promises on every call, whatever dispatcher is
+ * underneath: timeoutMs counted from the call (queue and token wait
+ * included), a stalled answer cancelled, connections as a bound on requests
+ * under way, and close() with a bound.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Agent } from 'undici';
+import type { AsposeRequestError } from 'aspose-cloud-auth';
+import { cleanup, client, rejectionOf, standIn, track } from './fixtures';
+
+afterEach(cleanup);
+
+/** A node:http API that answers `/slow/{ms}` after that long and counts how many requests it holds at once. */
+async function slowApi(): Promise<{ url: string; peak: number; now: number; served: number }> {
+  const state = { url: '', peak: 0, now: 0, served: 0 };
+  const server: Server = createServer((req, res) => {
+    state.now++;
+    state.peak = Math.max(state.peak, state.now);
+    const ms = Number(/^\/slow\/(\d+)/.exec(req.url ?? '')?.[1] ?? 0);
+    const timer = setTimeout(() => {
+      state.served++;
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    }, ms);
+    res.once('close', () => {
+      clearTimeout(timer);
+      state.now--;
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  track(server, (s) => {
+    s.closeAllConnections();
+    return new Promise((resolve) => s.close(resolve));
+  });
+  return state;
+}
+
+/** An undici Agent of the test's own, as a user would pass: its default timeouts are 300 s. */
+function userAgent(): Agent {
+  return track(new Agent(), (a) => a.close());
+}
+
+describe('timeoutMs', () => {
+  test('holds with a dispatcher the user passed (whose own timeouts are 300 s)', async () => {
+    const api = await slowApi();
+    const aspose = client(undefined, { auth: 'none', baseUrl: api.url, dispatcher: userAgent(), timeoutMs: 200 });
+    const err: AsposeRequestError = await rejectionOf(aspose.get('/slow/3000'));
+    expect(err.code).toBe('ERR_ASPOSE_TIMEOUT');
+    expect(err.message).toContain('200 ms');
+    expect(err.message).toContain('timeoutMs');
+    expect(api.served).toBe(0);
+  });
+
+  test('counts time spent queued for a connection, so slow calls cannot starve the rest', async () => {
+    const api = await slowApi();
+    const aspose = client(undefined, { auth: 'none', baseUrl: api.url, connections: 2, timeoutMs: 300 });
+    // Two slow calls take both connections (each with its own, longer bound).
+    const slow = [1, 2].map(() => aspose.request({ path: '/slow/1500', timeoutMs: 5000 }).then((r) => r.body.dump()));
+    const queued: AsposeRequestError = await rejectionOf(aspose.get('/slow/0'));
+    expect(queued.code).toBe('ERR_ASPOSE_TIMEOUT');
+    expect(queued.message).toMatch(/waiting for one of the 2 connections/);
+    await Promise.all(slow);
+    expect(api.peak).toBe(2);
+    // The queued call never reached the server; the slot it waited for is free now.
+    expect(await aspose.get('/slow/0')).toEqual({ ok: true });
+    expect(api.served).toBe(3);
+  });
+
+  test('counts time spent waiting for a token', async () => {
+    const server = await standIn();
+    server.failToken({ kind: 'delay', ms: 2000 });
+    const aspose = client(server, { timeoutMs: 200, tokenTimeoutMs: 10_000 });
+    const err: AsposeRequestError = await rejectionOf(aspose.get('/v4.0/words/a.docx'));
+    expect(err.code).toBe('ERR_ASPOSE_TIMEOUT');
+    expect(server.apiRequests).toBe(0);
+  });
+
+  test("a call's own timeoutMs replaces the client's, either way", async () => {
+    const api = await slowApi();
+    const aspose = client(undefined, { auth: 'none', baseUrl: api.url, dispatcher: userAgent(), timeoutMs: 100 });
+    expect(await aspose.get('/slow/300', { timeoutMs: 3000 })).toEqual({ ok: true });
+    const err: AsposeRequestError = await rejectionOf(aspose.get('/slow/3000', { timeoutMs: 150 }));
+    expect(err.code).toBe('ERR_ASPOSE_TIMEOUT');
+    expect(err.message).toContain('150 ms');
+  });
+
+  test('0 disables it', async () => {
+    const api = await slowApi();
+    const aspose = client(undefined, { auth: 'none', baseUrl: api.url, dispatcher: userAgent(), timeoutMs: 0 });
+    expect(await aspose.get('/slow/400')).toEqual({ ok: true });
+  });
+
+  test('a malformed per-call timeoutMs is refused before anything is sent', async () => {
+    const api = await slowApi();
+    const aspose = client(undefined, { auth: 'none', baseUrl: api.url });
+    for (const bad of [-1, 1.5, Number.NaN, '100' as unknown as number]) {
+      const err = await rejectionOf(aspose.request({ path: '/slow/0', timeoutMs: bad }));
+      expect(err.code).toBe('ERR_ASPOSE_INVALID_ARGUMENT');
+    }
+    expect(api.served).toBe(0);
+  });
+});
+
+describe('a stalled answer', () => {
+  test('a reader that stops reading a download does not hold the upstream stream: it is cancelled after timeoutMs without progress', async () => {
+    const server = await standIn();
+    const aspose = client(server, { timeoutMs: 300 });
+    const total = 256 * 1024 * 1024;
+    const res = await aspose.request({ path: `/__stand-in/bytes/${total}` });
+    expect(res.statusCode).toBe(200);
+    const failed = new Promise<AsposeRequestError>((resolve) => res.body.once('error', resolve));
+    // Read one chunk, then stop reading: undici applies backpressure and the stream stalls.
+    await new Promise<void>((resolve) => res.body.once('data', () => resolve()));
+    res.body.pause();
+    const deadline = Date.now() + 10_000;
+    while (server.closedEarly === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(server.closedEarly).toBe(1);
+    expect(server.streamedBytes).toBeLessThan(total);
+    const err = await failed;
+    expect(err.code).toBe('ERR_ASPOSE_TIMEOUT');
+    expect(err.message).toMatch(/made no progress for 300 ms/);
+  });
+
+  test('a reader that keeps reading, however slowly overall, is never cut off', async () => {
+    const server = await standIn();
+    const aspose = client(server, { timeoutMs: 300 });
+    const res = await aspose.request({ path: `/__stand-in/bytes/${4 * 1024 * 1024}` });
+    let bytes = 0;
+    // Read in small sips with pauses shorter than the bound: over a second in all, never 300 ms without progress.
+    for await (const chunk of res.body) {
+      bytes += (chunk as Buffer).length;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(bytes).toBe(4 * 1024 * 1024);
+  });
+});
+
+describe('connections', () => {
+  test('bounds requests under way with a dispatcher the user passed, and serves every one in turn', async () => {
+    const api = await slowApi();
+    const aspose = client(undefined, { auth: 'none', baseUrl: api.url, dispatcher: userAgent(), connections: 3, timeoutMs: 10_000 });
+    const results = await Promise.all(Array.from({ length: 20 }, () => aspose.get('/slow/30')));
+    expect(results).toHaveLength(20);
+    expect(api.peak).toBe(3);
+    expect(api.served).toBe(20);
+  });
+
+  test('a call aborted while it waits for its turn leaves the line, and the line moves on', async () => {
+    const api = await slowApi();
+    const aspose = client(undefined, { auth: 'none', baseUrl: api.url, connections: 1, timeoutMs: 10_000 });
+    const first = aspose.get('/slow/300');
+    const controller = new AbortController();
+    const second = rejectionOf(aspose.get('/slow/0', { signal: controller.signal }));
+    const third = aspose.get('/slow/0');
+    controller.abort();
+    expect((await second).code).toBe('ERR_ASPOSE_ABORTED');
+    expect(await first).toEqual({ ok: true });
+    expect(await third).toEqual({ ok: true });
+    expect(api.served).toBe(2);
+  });
+});
+
+describe('close()', () => {
+  test('waits for calls under way, then refuses new ones with ERR_ASPOSE_ABORTED', async () => {
+    const api = await slowApi();
+    const aspose = client(undefined, { auth: 'none', baseUrl: api.url });
+    const call = aspose.get('/slow/300');
+    await new Promise((r) => setTimeout(r, 50));
+    await aspose.close();
+    expect(await call).toEqual({ ok: true });
+    const err = await rejectionOf(aspose.get('/slow/0'));
+    expect(err.code).toBe('ERR_ASPOSE_ABORTED');
+    expect(err.message).toMatch(/closed/);
+  });
+
+  test('with a bound, aborts a hung call once the bound runs out', async () => {
+    const api = await slowApi();
+    const aspose = client(undefined, { auth: 'none', baseUrl: api.url, dispatcher: userAgent(), timeoutMs: 0 });
+    const hung = rejectionOf(aspose.get('/slow/600000'));
+    await new Promise((r) => setTimeout(r, 50));
+    await aspose.close({ timeoutMs: 200 });
+    const err = await hung;
+    expect(err.code).toBe('ERR_ASPOSE_ABORTED');
+    expect(err.message).toMatch(/closed with a bound of 200 ms/);
+  });
+
+  test('force aborts calls under way and calls waiting for a turn at once', async () => {
+    const api = await slowApi();
+    const aspose = client(undefined, { auth: 'none', baseUrl: api.url, connections: 1, timeoutMs: 0 });
+    const calls = [rejectionOf(aspose.get('/slow/600000')), rejectionOf(aspose.get('/slow/0'))];
+    await new Promise((r) => setTimeout(r, 50));
+    await aspose.close({ force: true });
+    for (const err of await Promise.all(calls)) expect(err.code).toBe('ERR_ASPOSE_ABORTED');
+    expect(api.served).toBe(0);
+  });
+
+  test('a malformed bound is refused', async () => {
+    const aspose = client(undefined, { auth: 'none', baseUrl: 'http://127.0.0.1:9' });
+    for (const bad of [-1, Number.NaN, Infinity]) {
+      await expect(aspose.close({ timeoutMs: bad })).rejects.toMatchObject({ code: 'ERR_ASPOSE_INVALID_ARGUMENT' });
+    }
+  });
+});
