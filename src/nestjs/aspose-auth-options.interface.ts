@@ -24,6 +24,13 @@ export interface AsposeAuthModuleOptions extends Omit<AsposeClientOptions, 'toke
    * logger settings apply. `false` turns them off.
    */
   logger?: AsposeLogger | false;
+  /**
+   * How long `app.close()` lets calls still under way finish, in ms, before
+   * aborting them (`ERR_ASPOSE_ABORTED`) and closing the connections. Default
+   * 10000: a hung call never holds up a shutdown for longer. `0` aborts them
+   * at once.
+   */
+  shutdownTimeoutMs?: number;
 }
 
 /**

@@ -73,6 +73,28 @@ describe('app.close()', () => {
   });
 });
 
+describe('shutdownTimeoutMs', () => {
+  test('a hung call does not hold up app.close(): it is aborted once the bound runs out', async () => {
+    const app = await boot({ shutdownTimeoutMs: 200, timeoutMs: 0 });
+    const client = app.get(AsposeClient);
+    await client.tokens.getToken();
+    const hung = client.get('/__stand-in/slow/600000').then(
+      () => undefined,
+      (err: { code?: string }) => err,
+    );
+    await waitFor(() => standIn.apiRequests === 1, 'the hung call to reach the stand-in');
+    await app.close();
+    moduleRef = undefined;
+    expect(await hung).toMatchObject({ code: 'ERR_ASPOSE_ABORTED' });
+    await waitFor(() => watch.open === 0, 'the client’s sockets to close', 2_000);
+  });
+
+  test('a malformed value fails the module at bootstrap', async () => {
+    await expect(boot({ shutdownTimeoutMs: -5 })).rejects.toMatchObject({ code: 'ERR_ASPOSE_CONFIG', message: expect.stringContaining('shutdownTimeoutMs') });
+    moduleRef = undefined;
+  });
+});
+
 describe('prefetchToken', () => {
   test('takes a token while the module initialises, before any call', async () => {
     await boot({ prefetchToken: true });
