@@ -79,6 +79,15 @@ export interface TokenServiceOptions {
    * error for this long (ms) instead of hammering the endpoint. Default 2000.
    */
   refusalCooldownMs?: number;
+  /**
+   * Shortest time between two token renewals caused by a 401 from the API, in ms (default 5000;
+   * `0` turns the cap off). A 401 that comes sooner after the last such renewal does not drop the
+   * token ({@link TokenService.invalidate} returns false) and is returned to the caller without a
+   * replay, so a route that always answers 401, or a client that provokes 401s through a proxy,
+   * costs at most one token request per interval instead of one or two per call. Renewals on
+   * expiry and `forceRefresh` are not counted.
+   */
+  min401RenewalIntervalMs?: number;
   /** Allow plain `http://` to non-loopback hosts. Off by default: the secret and token would travel in clear. */
   allowInsecureHttp?: boolean;
   /**
@@ -134,6 +143,7 @@ export interface ResolvedOptions {
   refreshAheadMs: number;
   expirySkewMs: number;
   refusalCooldownMs: number;
+  min401RenewalIntervalMs: number;
   timeoutMs: number;
   connections: number | undefined;
 }
@@ -269,6 +279,7 @@ export function resolveOptions(options: AsposeClientOptions, names: VariableName
     refreshAheadMs: int('refreshAheadMs', options.refreshAheadMs, 300_000, 0, 86_400_000),
     expirySkewMs: int('expirySkewMs', options.expirySkewMs, 30_000, 0, 3_600_000),
     refusalCooldownMs: int('refusalCooldownMs', options.refusalCooldownMs, 2_000, 0, 3_600_000),
+    min401RenewalIntervalMs: int('min401RenewalIntervalMs', options.min401RenewalIntervalMs, 5_000, 0, 3_600_000),
     timeoutMs: int('timeoutMs', options.timeoutMs, 120_000, 0, 86_400_000),
     connections: options.connections === undefined ? undefined : int('connections', options.connections, 1, 1, 100_000),
   };

@@ -33,7 +33,11 @@ type Dispatch = Dispatcher['dispatch'];
  *   redirect target on another origin.
  * - On a 401 from that origin it invalidates the token, takes a fresh one
  *   (shared with every other caller) and replays the request once. A second
- *   401 goes back to the caller: it never loops.
+ *   401 goes back to the caller as it is, without dropping the fresh token:
+ *   it never loops, and one call costs at most one token request. When the
+ *   token service declines to renew (at most one 401 renewal per
+ *   `min401RenewalIntervalMs`), the 401 goes back without a replay, unless
+ *   another caller has already brought a different token.
  * - It replays only bodies that can be sent again: none, a string, a
  *   `Uint8Array`/`Buffer`, `FormData`, a `Blob`, or a {@link BodyFactory}. A one-shot stream is
  *   never resent half-read: its 401 is returned as it is.
@@ -126,6 +130,8 @@ class AuthAttempt implements Handler {
   readonly #tokens: TokenService;
   readonly #factory: BodyFactory | undefined;
   #replayLeft: boolean;
+  /** True once the replay is under way. */
+  #replaying = false;
   #header = '';
   #swallowing = false;
   #cancelled = false;
@@ -193,10 +199,18 @@ class AuthAttempt implements Handler {
   }
 
   onResponseStart(controller: Controller, statusCode: number, headers: Record<string, string | string[]>, statusMessage?: string): void {
-    if (statusCode === 401) {
-      this.#tokens.invalidate(this.#header.slice(this.#header.indexOf(' ') + 1));
-      if (this.#replayLeft) {
+    // The replay's own 401 goes back as it is and drops nothing: the token it
+    // carried is the fresh one, and dropping that too would cost a second
+    // token request for one call.
+    if (statusCode === 401 && !this.#replaying) {
+      const renewed = this.#tokens.invalidate(this.#header.slice(this.#header.indexOf(' ') + 1));
+      // Replay only with a token other than the refused one: one this 401
+      // made the service fetch, or one another caller already brought. When
+      // the service declined to renew (its 401 renewal cap), the token is
+      // the same, and a replay would only meet the same 401.
+      if (this.#replayLeft && (renewed || this.#tokens.peekAuthorization() !== this.#header)) {
         this.#replayLeft = false;
+        this.#replaying = true;
         this.#swallowing = true;
         return;
       }

@@ -38,6 +38,64 @@ const REFUSAL_HINTS: Record<string, string> = {
 };
 
 /**
+ * Longest `access_token` accepted, in characters: 16 KiB. Aspose's JWTs are
+ * about 1 KB; a longer "token" is an error page or worse, and it would be sent
+ * in a header on every API call (servers commonly cap a header line at 8-16 KiB).
+ */
+export const MAX_ACCESS_TOKEN_LENGTH = 16 * 1024;
+
+/**
+ * Longest token lifetime believed: 30 days. A longer `expires_in` or JWT
+ * `exp` (some servers send 1e13, or a number JSON reads as Infinity, to mean
+ * "never") is cut to this, so every expiry is a date a `Date` can hold; the
+ * only cost is one early token request a month. Aspose tokens live a day.
+ */
+export const MAX_TOKEN_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
+
+/**
+ * A token with no more than this fraction of its lifetime left when its answer arrives is refused:
+ * TokenService stops handing a token out within a margin of up to 5% of its lifetime before expiry.
+ */
+const USABLE_FRACTION_FLOOR = 0.05;
+
+/** RFC 6750 §2.1 `b64token`: the only characters an `Authorization: Bearer` header may carry. Linear: `=` is not in the class. */
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+
+/** What is wrong with an access token, said without quoting it; undefined if nothing is. */
+function accessTokenProblem(value: string): string | undefined {
+  if (value.length > MAX_ACCESS_TOKEN_LENGTH) return `is ${value.length} characters long, more than the ${MAX_ACCESS_TOKEN_LENGTH} a Bearer token may have here`;
+  if (B64TOKEN.test(value)) return undefined;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    const kind = c < 0x20 || c === 0x7f ? 'a control character' : c === 0x20 ? 'a space' : c > 0x7f ? 'a non-ASCII character' : undefined;
+    if (kind) return `holds ${kind} (at position ${i}), which an Authorization header cannot carry`;
+  }
+  return 'holds characters a Bearer token may not have (RFC 6750 allows letters, digits, -._~+/ and trailing =)';
+}
+
+/** A token's lifetime in ms, and where it came from (for messages). */
+interface Lifetime {
+  ms: number;
+  source: 'expires_in' | 'JWT exp' | 'assumed';
+}
+
+/**
+ * The lifetime a token answer grants, counted from when the request was sent.
+ *
+ * - `expires_in` (a number, or a numeric string) wins. Zero or negative means the token was issued
+ *   expired. Anything that is not a number (`"soon"`, `null`, `""`) is ignored, as if absent.
+ * - Else the JWT's `exp` (see {@link jwtLifetimeMs}); else `fallbackMs`.
+ * - Longer than {@link MAX_TOKEN_LIFETIME_MS} (Infinity included) is cut to it.
+ */
+function tokenLifetime(expiresIn: unknown, value: string, sentAt: number, fallbackMs: number): Lifetime {
+  const seconds = typeof expiresIn === 'number' ? expiresIn : typeof expiresIn === 'string' && expiresIn.trim() !== '' ? Number(expiresIn) : Number.NaN;
+  if (!Number.isNaN(seconds)) return { ms: Math.min(seconds * 1000, MAX_TOKEN_LIFETIME_MS), source: 'expires_in' };
+  const fromJwt = jwtLifetimeMs(value, sentAt);
+  if (fromJwt !== undefined) return { ms: Math.min(fromJwt, MAX_TOKEN_LIFETIME_MS), source: 'JWT exp' };
+  return { ms: Math.min(fallbackMs, MAX_TOKEN_LIFETIME_MS), source: 'assumed' };
+}
+
+/**
  * Sends one `client_credentials` token request and classifies the outcome:
  * a token, a permanent refusal (not worth retrying), or a transient fault.
  *
@@ -89,11 +147,19 @@ export async function requestTokenOnce(req: TokenRequest): Promise<TokenAttempt>
       };
     }
     const value = body.access_token;
-    if (typeof value !== 'string' || value === '' || /[\s]/.test(value)) {
+    if (typeof value !== 'string' || value === '') {
       return {
         ok: false,
         transient: false,
         error: new AsposeAuthError('ERR_ASPOSE_AUTH_INVALID_RESPONSE', `Token endpoint ${safeUrl(req.tokenUrl)} answered ${status} without an access_token: check that tokenUrl is an OAuth 2.0 token endpoint (see AsposePresets)`, { status }),
+      };
+    }
+    const malformed = accessTokenProblem(value);
+    if (malformed !== undefined) {
+      return {
+        ok: false,
+        transient: false,
+        error: new AsposeAuthError('ERR_ASPOSE_AUTH_INVALID_RESPONSE', `Token endpoint ${safeUrl(req.tokenUrl)} answered ${status} with an access_token that ${malformed}: check that tokenUrl is an OAuth 2.0 token endpoint (see AsposePresets)`, { status }),
       };
     }
     const type = typeof body.token_type === 'string' ? body.token_type : 'Bearer';
@@ -104,12 +170,27 @@ export async function requestTokenOnce(req: TokenRequest): Promise<TokenAttempt>
         error: new AsposeAuthError('ERR_ASPOSE_AUTH_INVALID_RESPONSE', `Token endpoint ${safeUrl(req.tokenUrl)} issued a ${JSON.stringify(redact(type, secrets).slice(0, 20))} token; only Bearer tokens are supported`, { status }),
       };
     }
-    const expiresIn = typeof body.expires_in === 'string' ? Number(body.expires_in) : body.expires_in;
-    const lifetimeMs =
-      typeof expiresIn === 'number' && Number.isFinite(expiresIn) && expiresIn > 0
-        ? expiresIn * 1000
-        : (jwtLifetimeMs(value, sentAt) ?? req.fallbackLifetimeMs);
-    return { ok: true, token: new AccessToken(value, 'Bearer', sentAt + lifetimeMs, sentAt) };
+    const lifetime = tokenLifetime(body.expires_in, value, sentAt, req.fallbackLifetimeMs);
+    // Expired on arrival, or nearly: TokenService stops handing a token out within a margin of up to 5% of its
+    // lifetime before expiry, so one that arrives with less left is of no use, and caching it would only make
+    // every call fetch again. Refused, so that the caller hears why.
+    const left = sentAt + lifetime.ms - Date.now();
+    if (left <= lifetime.ms * USABLE_FRACTION_FLOOR) {
+      return {
+        ok: false,
+        transient: false,
+        error: new AsposeAuthError(
+          'ERR_ASPOSE_AUTH_INVALID_RESPONSE',
+          `Token endpoint ${safeUrl(req.tokenUrl)} answered ${status} with an access_token that ${
+            lifetime.ms <= 0
+              ? `had already expired (by its ${lifetime.source === 'JWT exp' ? "JWT exp and this machine's clock" : lifetime.source})`
+              : `was all but expired when it arrived (less than 5% of its ${lifetime.source === 'expires_in' ? 'expires_in' : 'JWT exp'} lifetime left)`
+          }: ${lifetime.source === 'JWT exp' ? "check this machine's clock, and the token endpoint's" : 'check the token endpoint'}`,
+          { status },
+        ),
+      };
+    }
+    return { ok: true, token: new AccessToken(value, 'Bearer', sentAt + lifetime.ms, sentAt) };
   }
 
   // Redact before cutting: a cut first could leave part of a secret that no longer matches.

@@ -53,7 +53,9 @@ const FALLBACK_LIFETIME_MS = 300_000;
  *   background request fetches the next; only in the last 5% (at most
  *   `expirySkewMs`) do they wait.
  * - **Invalidate on 401:** {@link invalidate} drops a token only if it is
- *   still the current one, so a burst of 401s costs one new token.
+ *   still the current one, so a burst of 401s costs one new token; and at
+ *   most once per `min401RenewalIntervalMs`, so a route that always answers
+ *   401 cannot make the service hammer the token endpoint.
  * - **Bounded backoff:** transient token-endpoint faults are retried with
  *   exponential backoff, full jitter and `Retry-After`; refusals are not.
  *
@@ -74,6 +76,9 @@ export class TokenService {
   #inflight: Promise<CachedToken> | undefined;
   #refusal: { error: AsposeAuthError; until: number } | undefined;
   #backgroundRetryAt = 0;
+  /** When (`performance.now()`) {@link invalidate} last dropped a token, for its cap; and whether a declined one was logged since. */
+  #lastInvalidatedAt = Number.NEGATIVE_INFINITY;
+  #declineLogged = false;
   readonly #stats: TokenStats = { requests: 0, tokensIssued: 0, refreshesAhead: 0, invalidations: 0, failures: 0 };
 
   /**
@@ -186,12 +191,34 @@ export class TokenService {
    * already been replaced is ignored: a burst of 401s carrying the same stale
    * token costs one token request, not one each.
    *
-   * @returns true if the current token was dropped.
+   * Renewals this way are capped at one per `min401RenewalIntervalMs` (default
+   * 5 s): within that time of the last token it dropped, it keeps the current
+   * token and returns false. A token that the API keeps refusing (a route
+   * that always answers 401, or a caller provoking 401s through a proxy) then
+   * costs one token request per interval, not one per call. To force a new
+   * token regardless, use `getToken({ forceRefresh: true })`.
+   *
+   * @returns true if the current token was dropped; false if `token` is no
+   *   longer current, there is none, the mode cannot refresh, or the cap declined.
    */
   invalidate(token?: AccessToken | string): boolean {
     if (!this.canRefresh || !this.#current) return false;
     const value = typeof token === 'string' ? token : token?.value;
     if (value !== undefined && value !== this.#current.token.value) return false;
+    // A monotonic clock: a wall clock set back would otherwise stretch the cap.
+    const now = performance.now();
+    const interval = this.#opts.min401RenewalIntervalMs;
+    if (now - this.#lastInvalidatedAt < interval) {
+      if (!this.#declineLogged) {
+        this.#declineLogged = true;
+        this.#logger?.warn?.(
+          `Aspose access token kept although the API answered 401: it was renewed less than ${interval} ms ago (min401RenewalIntervalMs), so further 401s go back to their callers until then`,
+        );
+      }
+      return false;
+    }
+    this.#lastInvalidatedAt = now;
+    this.#declineLogged = false;
     this.#current = undefined;
     this.#stats.invalidations++;
     this.#logger?.debug?.('Aspose access token invalidated (the API answered 401)');

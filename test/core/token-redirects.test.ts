@@ -1,0 +1,197 @@
+/**
+ * The token request never follows a redirect, whatever the dispatcher is
+ * composed with: following one would post the client secret wherever the
+ * redirect points (307/308 keep the POST and its body), or take a token from
+ * there (301/302/303 turn into a GET). Checked with undici's redirect
+ * interceptor (which honours the request's maxRedirections: 0) and with a layer
+ * that follows redirects regardless (whose next hop is stopped before it is
+ * sent, through undici's context.history). The error names only the target's
+ * origin: its path and query could hold anything.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { inspect } from 'node:util';
+import { Agent, interceptors, request, type Dispatcher } from 'undici';
+import { AsposeAuthError, TokenService } from 'aspose-cloud-auth';
+import { captureServer, cleanup, client, rejectionOf, track, type CaptureServer } from './fixtures';
+
+afterEach(cleanup);
+
+const CLIENT_ID = 'redirect-test-client';
+const SECRET = 'S3cr3t-redirect-f00d';
+const TARGET_TOKEN = 'token-handed-out-by-the-redirect-target';
+const TARGET_PATH = '/landing/private-path-segment';
+const TARGET_QUERY = 'q=private-query-value';
+
+/** A server on another loopback port that counts everything sent to it and would hand out a token. */
+interface Target {
+  url: string;
+  origin: string;
+  connections: number;
+  requests: { method: string; url: string; body: string }[];
+  /** Connections open now. */
+  open(): number;
+  /** Bytes read from every socket, closed ones included: 0 means no request was written to it. */
+  bytesRead(): number;
+}
+
+async function redirectTarget(): Promise<Target> {
+  const sockets = new Set<Socket>();
+  let closedBytes = 0;
+  const target: Target = {
+    url: '',
+    origin: '',
+    connections: 0,
+    requests: [],
+    bytesRead: () => closedBytes + [...sockets].reduce((n, s) => n + s.bytesRead, 0),
+    open: () => sockets.size,
+  };
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      target.requests.push({ method: req.method ?? '', url: req.url ?? '', body: Buffer.concat(chunks).toString('utf8') });
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: TARGET_TOKEN, token_type: 'Bearer', expires_in: 3600 }));
+    });
+  });
+  server.on('connection', (s: Socket) => {
+    target.connections++;
+    sockets.add(s);
+    s.on('close', () => {
+      closedBytes += s.bytesRead;
+      sockets.delete(s);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  target.url = target.origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  track(server, (s) => {
+    for (const sock of sockets) sock.destroy();
+    return new Promise((resolve) => s.close(resolve));
+  });
+  return target;
+}
+
+/** A token endpoint that answers `status` with a Location: `location` to every request. */
+async function redirectingEndpoint(status: number, location: string): Promise<CaptureServer> {
+  const endpoint = await captureServer();
+  endpoint.respond = () => ({ status, headers: { location }, body: { moved: true } });
+  return endpoint;
+}
+
+/**
+ * A layer that follows redirects whatever the request asks, as a third-party or
+ * hand-written redirect layer might: undici's redirect interceptor, with the
+ * request's own `maxRedirections` taken away.
+ */
+function followRegardless(maxRedirections: number): Dispatcher.DispatcherComposeInterceptor {
+  return (dispatch) => {
+    const follow = interceptors.redirect({ maxRedirections })(dispatch);
+    return (opts, handler) => {
+      const { maxRedirections: _ignored, ...rest } = opts as Dispatcher.DispatchOptions & { maxRedirections?: number };
+      return follow(rest as Dispatcher.DispatchOptions, handler);
+    };
+  };
+}
+
+type Layering = 'redirect interceptor' | 'a layer following regardless' | 'no dispatcher (the service’s own Agent)';
+const LAYERINGS: Layering[] = ['redirect interceptor', 'a layer following regardless', 'no dispatcher (the service’s own Agent)'];
+
+function dispatcherFor(layering: Layering): Dispatcher | undefined {
+  if (layering === 'no dispatcher (the service’s own Agent)') return undefined;
+  const agent = track(new Agent(), (a) => a.close());
+  return agent.compose(layering === 'redirect interceptor' ? interceptors.redirect({ maxRedirections: 3 }) : followRegardless(3));
+}
+
+function tokensAt(tokenUrl: string, dispatcher: Dispatcher | undefined): TokenService {
+  return track(new TokenService({ clientId: CLIENT_ID, clientSecret: SECRET, baseUrl: new URL(tokenUrl).origin, tokenUrl, dispatcher, retry: { minDelayMs: 5, maxDelayMs: 20 } }), (t) => t.close());
+}
+
+async function until(condition: () => boolean, what: string): Promise<void> {
+  const end = performance.now() + 5_000;
+  while (!condition()) {
+    if (performance.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** Every printed form of an error, for leak checks. */
+function printed(err: unknown): string {
+  return [String(err), inspect(err, { depth: 10 }), JSON.stringify(err), (err as Error).stack ?? ''].join('\n');
+}
+
+test('control: the layer that follows regardless really does follow a 307 for an ordinary request, body and all', async () => {
+  const target = await redirectTarget();
+  const endpoint = await redirectingEndpoint(307, `${target.url}${TARGET_PATH}?${TARGET_QUERY}`);
+  const res = await request(`${endpoint.url}/connect/token`, { method: 'POST', body: 'client_secret=x', dispatcher: dispatcherFor('a layer following regardless'), maxRedirections: 0 } as never);
+  expect(res.statusCode).toBe(200);
+  await res.body.dump();
+  expect(target.requests).toEqual([{ method: 'POST', url: `${TARGET_PATH}?${TARGET_QUERY}`, body: 'client_secret=x' }]);
+});
+
+describe.each(LAYERINGS)('token endpoint redirecting to another origin, with %s', (layering) => {
+  test.each([301, 302, 303, 307, 308])('%i: no request reaches the target, its token is never taken, and the error names only its origin', async (status) => {
+    const target = await redirectTarget();
+    const endpoint = await redirectingEndpoint(status, `${target.url}${TARGET_PATH}?${TARGET_QUERY}`);
+    const tokens = tokensAt(`${endpoint.url}/connect/token`, dispatcherFor(layering));
+
+    const err = await rejectionOf(tokens.getToken());
+    expect(err).toBeInstanceOf(AsposeAuthError);
+    expect(err.code).toBe('ERR_ASPOSE_AUTH_REFUSED');
+    expect(err.message).toMatch(/set tokenUrl to the token endpoint itself/);
+    if (layering === 'a layer following regardless') {
+      // The 3xx was swallowed by the layer; what is stopped is the hop it started.
+      expect(err.message).toMatch(/redirected, and a layer of the dispatcher followed it; the redirected request was stopped before it was sent/);
+    } else {
+      expect(err.status).toBe(status);
+      expect(err.message).toContain(`(it redirects to ${target.origin})`);
+    }
+    const text = printed(err);
+    for (const hidden of [TARGET_PATH, 'private-path-segment', 'private-query-value', SECRET, TARGET_TOKEN]) expect(text).not.toContain(hidden);
+
+    // Nothing of a request reached the target: no request, not one byte on any socket. (A layer that
+    // follows regardless does open a connection to it: undici connects before it asks the handler,
+    // which is where the hop is stopped. The connection is then dropped unused.)
+    expect(target.requests).toEqual([]);
+    expect(target.bytesRead()).toBe(0);
+    if (layering !== 'a layer following regardless') expect(target.connections).toBe(0);
+    await until(() => target.open() === 0, 'the connection to the target to close');
+    // The endpoint itself was asked once (a redirect is a refusal: not retried) and got the secret, as it should.
+    expect(endpoint.requests).toHaveLength(1);
+    expect(endpoint.requests[0]!.body.toString()).toContain(`client_secret=${SECRET}`);
+    expect(tokens.stats).toMatchObject({ tokensIssued: 0, requests: 1 });
+
+    // The next call does not take the target's token either.
+    await rejectionOf(tokens.getToken());
+    expect(target.requests).toEqual([]);
+    expect(target.bytesRead()).toBe(0);
+  });
+
+  test('an API call through a client whose token endpoint redirects never reaches the API or the target', async () => {
+    const target = await redirectTarget();
+    const api = await captureServer();
+    const endpoint = await redirectingEndpoint(307, `${target.url}${TARGET_PATH}?${TARGET_QUERY}`);
+    const dispatcher = dispatcherFor(layering);
+    const aspose = client(undefined, { baseUrl: api.url, tokenUrl: `${endpoint.url}/connect/token`, clientId: CLIENT_ID, clientSecret: SECRET, ...(dispatcher ? { dispatcher } : {}) });
+    const err = await rejectionOf(aspose.get('/v4.0/words/a.docx'));
+    expect(err).toMatchObject({ code: 'ERR_ASPOSE_AUTH_REFUSED' });
+    expect(api.requests).toEqual([]);
+    expect(target.requests).toEqual([]);
+    expect(target.bytesRead()).toBe(0);
+  });
+});
+
+describe.each(LAYERINGS)('token endpoint redirecting to its own origin, with %s', (layering) => {
+  test.each([302, 307, 308])('%i to another path on the same origin is still an error: tokenUrl must be the endpoint itself', async (status) => {
+    const endpoint = await captureServer();
+    endpoint.respond = (req) =>
+      req.url.startsWith('/connect/token')
+        ? { status, headers: { location: '/elsewhere/token?next=private-query-value' }, body: { moved: true } }
+        : { status: 200, body: { access_token: TARGET_TOKEN, token_type: 'Bearer', expires_in: 3600 } };
+    const tokens = tokensAt(`${endpoint.url}/connect/token`, dispatcherFor(layering));
+    const err = await rejectionOf(tokens.getToken());
+    expect(err).toMatchObject({ code: 'ERR_ASPOSE_AUTH_REFUSED' });
+    expect(err.message).toMatch(/set tokenUrl to the token endpoint itself/);
+    expect(printed(err)).not.toMatch(/elsewhere|private-query-value|S3cr3t|token-handed-out/);
+    expect(endpoint.requests.map((r) => r.url)).toEqual(['/connect/token']);
+  });
+});
