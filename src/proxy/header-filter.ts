@@ -136,7 +136,8 @@ export function requestHeadersForUpstream(headers: IncomingHttpHeaders, rules: R
  * No value carries one of `secrets` (the server's token, its client secret):
  * each is checked with a plain `includes`, and only on a hit is the value
  * rewritten, with each occurrence replaced by `[redacted]`; a header whose
- * name holds a secret, or whose value still does after that, is dropped.
+ * name holds a secret (in any case), or whose value still does after that,
+ * is dropped.
  * An upstream has no business echoing the `Authorization` it received into
  * a `Location`, a `Link` or a debug header, but if one ever does, the
  * browser must not learn the server's token from it.
@@ -152,7 +153,7 @@ export function responseHeadersForClient(headers: Record<string, string | string
     const lower = name.toLowerCase();
     if (RESPONSE_DROP.has(lower) || listed?.has(lower)) continue;
     if (secrets.length > 0) {
-      if (holdsSecret(lower, secrets)) continue;
+      if (nameHoldsSecret(lower, secrets)) continue;
       if (typeof value === 'string') {
         if (holdsSecret(value, secrets) && (value = withoutSecrets(value, secrets)) === undefined) continue;
       } else if (value.some((v) => holdsSecret(v, secrets))) {
@@ -180,6 +181,18 @@ export function responseHeadersForClient(headers: Record<string, string | string
 export function holdsSecret(text: string, secrets: readonly string[]): boolean {
   for (const s of secrets) {
     if (s.length >= 4 && text.includes(s)) return true;
+  }
+  return false;
+}
+
+/**
+ * True when a header name (lower-cased, as undici hands it over) holds one
+ * of `secrets` in any case. Names are short: a secret is lower-cased only
+ * for a name at least as long as it, which an ordinary answer never has.
+ */
+function nameHoldsSecret(lower: string, secrets: readonly string[]): boolean {
+  for (const s of secrets) {
+    if (s.length >= 4 && lower.length >= s.length && lower.includes(s.toLowerCase())) return true;
   }
   return false;
 }
