@@ -33,9 +33,12 @@ export interface AsposeProxyOptions {
    */
   prefix?: string;
   /**
-   * Bound on waiting for the Aspose API's answer headers, and then on each
-   * gap between body chunks, in ms. Default: the client's `timeoutMs`
-   * (120000 unless configured). A timeout is answered 504.
+   * Bound on waiting for the Aspose API's answer headers (from the call, the
+   * token wait included), and then on each gap between body chunks, in ms,
+   * whether the API stalled or the caller stopped reading: a caller that
+   * stops reading a download has the upstream request cancelled after it.
+   * Default: the client's `timeoutMs` (120000 unless configured). A timeout
+   * is answered 504, or cuts the connection once the answer has started.
    */
   timeoutMs?: number;
   /**
