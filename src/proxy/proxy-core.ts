@@ -4,7 +4,7 @@ import { AsposeConfigError, type AsposeError, type ConfigIssue } from '../errors
 import type { AsposeClient } from '../http/aspose-client.js';
 import { isAsposeClient } from '../middleware/shared-client.js';
 import { isAllowed, parseAllowList, type AllowRule } from './allow-list.js';
-import { requestHeadersForUpstream } from './header-filter.js';
+import { isAlwaysDropped, isClientAddressHeader, requestHeadersForUpstream, type RequestHeaderRules } from './header-filter.js';
 import { checkTarget, isTokenEndpoint } from './path-guard.js';
 import { ProxyExchange } from './proxy-exchange.js';
 import { sendProxyError, type AsposeProxyErrorCode } from './proxy-errors.js';
@@ -33,9 +33,12 @@ export interface AsposeProxyOptions {
    */
   prefix?: string;
   /**
-   * Bound on waiting for the Aspose API's answer headers, and then on each
-   * gap between body chunks, in ms. Default: the client's `timeoutMs`
-   * (120000 unless configured). A timeout is answered 504.
+   * Bound on waiting for the Aspose API's answer headers (from the call, the
+   * token wait included), and then on each gap between body chunks, in ms,
+   * whether the API stalled or the caller stopped reading: a caller that
+   * stops reading a download has the upstream request cancelled after it.
+   * Default: the client's `timeoutMs` (120000 unless configured). A timeout
+   * is answered 504, or cuts the connection once the answer has started.
    */
   timeoutMs?: number;
   /**
@@ -46,6 +49,17 @@ export interface AsposeProxyOptions {
   maxBodyBytes?: number;
   /** More request header names never to forward, on top of the credentials and hop-by-hop headers always dropped. */
   dropRequestHeaders?: readonly string[];
+  /**
+   * Client-address headers to forward anyway, such as `['x-forwarded-for']`
+   * when a load balancer you trust sets it. By default the proxy drops
+   * `Forwarded`, every `X-Forwarded-*`, `X-Real-IP`, `X-Client-IP`,
+   * `True-Client-IP`, `CF-Connecting-IP`, `Fastly-Client-IP` and their kin
+   * (see docs/express-koa.md): from a browser they say whatever it likes.
+   * Only those names are accepted here; credentials, hop-by-hop headers and
+   * method or URL overrides (`X-HTTP-Method-Override`, `X-Original-URL`, …)
+   * are never forwarded.
+   */
+  forwardRequestHeaders?: readonly string[];
   /**
    * Called with each upstream failure the proxy turns into a 502 or 504 (a
    * timeout, a network failure, no token), so your logs get the detail that
@@ -85,6 +99,13 @@ interface ClientPaths {
   token: string[] | undefined;
 }
 
+/** `path` without trailing slashes, in one backward scan (no regex over configured text). */
+function trimTrailingSlashes(path: string): string {
+  let end = path.length;
+  while (end > 0 && path.charCodeAt(end - 1) === 47 /* / */) end--;
+  return path.slice(0, end);
+}
+
 const pathPieces = (pathname: string): string[] =>
   pathname
     .toLowerCase()
@@ -114,7 +135,7 @@ export function createAsposeProxy(options: AsposeProxyOptions): AsposeProxy {
     if (typeof prefix !== 'string' || !/^\/[A-Za-z0-9\-._~!$&'()*+,;=:@/]*$/.test(prefix) || prefix.includes('//')) {
       issues.push({ option: 'prefix', problem: 'must be a path such as "/aspose"' });
     } else {
-      prefix = prefix.replace(/\/+$/, '');
+      prefix = trimTrailingSlashes(prefix);
       if (prefix === '') prefix = undefined;
     }
   }
@@ -126,10 +147,22 @@ export function createAsposeProxy(options: AsposeProxyOptions): AsposeProxy {
     issues.push({ option: 'client', problem: 'must be an AsposeClient' });
   }
   if (onError !== undefined && typeof onError !== 'function') issues.push({ option: 'onError', problem: 'must be a function' });
-  if (options.dropRequestHeaders !== undefined && !Array.isArray(options.dropRequestHeaders)) issues.push({ option: 'dropRequestHeaders', problem: 'must be an array of header names' });
+  const headerNames = (option: 'dropRequestHeaders' | 'forwardRequestHeaders'): Set<string> | undefined => {
+    const names: unknown = options[option];
+    if (names === undefined) return undefined;
+    if (!Array.isArray(names) || names.some((h) => typeof h !== 'string' || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(h))) {
+      issues.push({ option, problem: 'must be an array of header names' });
+      return undefined;
+    }
+    return names.length > 0 ? new Set(names.map((h: string) => h.toLowerCase())) : undefined;
+  };
+  const headerRules: RequestHeaderRules = { drop: headerNames('dropRequestHeaders'), forward: headerNames('forwardRequestHeaders') };
+  for (const name of headerRules.forward ?? []) {
+    if (isAlwaysDropped(name)) issues.push({ option: 'forwardRequestHeaders', problem: `names ${JSON.stringify(name)}, which the proxy never forwards (credentials, hop-by-hop headers, method and URL overrides)` });
+    else if (!isClientAddressHeader(name)) issues.push({ option: 'forwardRequestHeaders', problem: `names ${JSON.stringify(name)}, which is forwarded anyway: only client-address headers (forwarded, x-forwarded-*, x-real-ip, …) need naming here` });
+  }
   if (issues.length > 0) throw new AsposeConfigError(issues, { source: 'asposeProxy options' });
 
-  const extraDrop = options.dropRequestHeaders?.length ? new Set(options.dropRequestHeaders.map((h) => h.toLowerCase())) : undefined;
   const limit = maxBodyBytes ?? Infinity;
   const paths = new WeakMap<AsposeClient, ClientPaths>();
   const pathsOf = (client: AsposeClient): ClientPaths => {
@@ -139,7 +172,7 @@ export function createAsposeProxy(options: AsposeProxyOptions): AsposeProxy {
       const token = new URL(client.tokens.tokenUrl);
       p = {
         origin: base.origin,
-        basePath: base.pathname.replace(/\/+$/, ''),
+        basePath: trimTrailingSlashes(base.pathname),
         base: pathPieces(base.pathname),
         token: token.origin === base.origin ? pathPieces(token.pathname) : undefined,
       };
@@ -194,8 +227,14 @@ export function createAsposeProxy(options: AsposeProxyOptions): AsposeProxy {
     if (!isAllowed(rules, method, checked.segments)) {
       return fail(403, 'ERR_ASPOSE_PROXY_FORBIDDEN', `${method} on this path is not in the proxy's allow list`);
     }
-    const headers = requestHeadersForUpstream(req.headers, extraDrop);
+    const headers = requestHeadersForUpstream(req.headers, headerRules);
     if (headers === null) return fail(400, 'ERR_ASPOSE_PROXY_BAD_HEADER', 'A request header holds CR, LF or NUL');
+    const te = req.headers['transfer-encoding'];
+    if (te !== undefined && te.toLowerCase() !== 'chunked') {
+      // Node's parser accepts "gzip, chunked" and hands over the body with only the chunking undone: forwarded, the
+      // gzip bytes would reach the API as if they were plain. Nothing in a browser sends a transfer coding but chunked.
+      return fail(400, 'ERR_ASPOSE_PROXY_BAD_HEADER', 'Transfer-Encoding must be "chunked" alone: the proxy does not undo other transfer codings (gzip, deflate, …); send Content-Encoding instead');
+    }
 
     let body: RequestBody | undefined;
     if (withBody) {
@@ -210,7 +249,7 @@ export function createAsposeProxy(options: AsposeProxyOptions): AsposeProxy {
     }
 
     const defaults = client.defaultHeaders;
-    const exchange = new ProxyExchange(req, res, { method, path: checked.path, body, limit, report: (e) => report(e, req) });
+    const exchange = new ProxyExchange(req, res, { method, path: checked.path, body, limit, tokens: client.tokens, report: (e) => report(e, req) });
     return exchange.run(client.dispatcher, {
       origin: cp.origin,
       path: cp.basePath + checked.path + checked.search,

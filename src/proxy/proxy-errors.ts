@@ -6,9 +6,15 @@ import type { ServerResponse } from 'node:http';
  * client switches on one vocabulary whichever side failed.
  */
 export type AsposeProxyErrorCode =
-  /** The request target is malformed or tries to leave its path: traversal, encoded dots or slashes, backslashes, control characters, an absolute or protocol-relative target. 400. */
+  /** The request target is malformed or tries to leave its path: traversal, encoded dots or slashes, backslashes, control characters, a segment that is empty or holds only `;` parameters or white space, a run of more than 30 combining marks, an absolute or protocol-relative target. 400. */
   | 'ERR_ASPOSE_PROXY_BAD_PATH'
-  /** A request header carries a character that could split or inject headers. 400. */
+  /**
+   * A request header the proxy cannot forward faithfully: a value with a
+   * character that could split or inject headers (CR, LF, NUL), or a
+   * `Transfer-Encoding` other than `chunked` alone (`gzip, chunked`: Node
+   * undoes only the chunking, so the coded bytes would go upstream as plain
+   * ones). 400, with the connection closed.
+   */
   | 'ERR_ASPOSE_PROXY_BAD_HEADER'
   /** The method and path match no entry of the allow list. 403. */
   | 'ERR_ASPOSE_PROXY_FORBIDDEN'

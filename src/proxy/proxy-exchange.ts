@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { AsposeError, AsposeRequestError } from '../errors/errors.js';
-import { responseHeadersForClient } from './header-filter.js';
+import { holdsSecret, responseHeadersForClient, withoutSecrets } from './header-filter.js';
 import { sendProxyError } from './proxy-errors.js';
 import type { RequestBody } from './request-body.js';
 
@@ -22,6 +22,8 @@ export interface ExchangeOptions {
   body: RequestBody | undefined;
   /** Largest body, for the 413 message. */
   limit: number;
+  /** The client's token service: what must never be echoed back (its `sensitiveValues()`). */
+  tokens: { sensitiveValues(): string[] };
   /** Reports an upstream failure the exchange turned into a 502 or 504. */
   report: (error: AsposeError) => void;
 }
@@ -40,6 +42,10 @@ export interface ExchangeOptions {
  * - **Failures.** Before the answer starts: a timeout is answered 504, no
  *   token or no connection 502, each as JSON. After it has started there is
  *   no honest status left to send, so the connection is cut.
+ * - **No echo of the server's token.** The answer's headers and status text
+ *   are checked for the token service's secrets (a literal `includes` per
+ *   value; rewritten only on a hit), so an upstream that reflects the
+ *   `Authorization` it received cannot hand the token to the browser.
  *
  * It dispatches on the client's composed dispatcher, so the core's auth
  * interceptor adds the token (shared and refreshed by the token service) and
@@ -111,8 +117,13 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
     if (this.#gone || statusCode < 200) return; // informational answers (103) are not passed on
     this.#started = true;
     try {
-      if (statusMessage) this.#res.statusMessage = statusMessage;
-      this.#res.writeHead(statusCode, responseHeadersForClient(headers));
+      const secrets = this.#opts.tokens.sensitiveValues();
+      if (statusMessage) {
+        // A status text that held a secret and cannot be cleaned falls back to Node's standard one.
+        const text = holdsSecret(statusMessage, secrets) ? withoutSecrets(statusMessage, secrets) : statusMessage;
+        if (text !== undefined) this.#res.statusMessage = text;
+      }
+      this.#res.writeHead(statusCode, responseHeadersForClient(headers, secrets));
     } catch (err) {
       // A header value Node refuses to write: nothing sensible can follow it.
       this.#started = false;
