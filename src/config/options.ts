@@ -46,9 +46,9 @@ export interface AsposeRetryOptions {
  * whose `retryAt` says when the next request is allowed. New credentials (see
  * {@link AsposeCredential}) are not held back.
  *
- * The budget is per `TokenService`: a fleet of N processes sharing one pair shares Aspose's
- * 5, so give each `maxRequests: 1` (or share one service) if N refusals in 10 minutes could
- * add up to 6.
+ * The budget is per `TokenService`, and Aspose's 5 are per pair: a fleet of N processes
+ * sharing one pair shares them, so keep N × `maxRequests` at 5 or under (five processes:
+ * `maxRequests: 1`).
  */
 export interface AsposeRefusalBackoffOptions {
   /** Wait after the first refusal, in ms; it doubles with each further refusal in a row. Jittered down by up to half. Default 10000. */
