@@ -129,7 +129,10 @@ export interface TokenServiceOptions {
    * by `close()`. A dispatcher you pass stays yours to close.
    */
   dispatcher?: AsposeDispatcher;
-  /** Where to log token fetches, refreshes and failures. Default: nowhere. */
+  /**
+   * Where to log token fetches, refreshes and failures. Default: nowhere. A logger that throws
+   * is ignored: it never changes the outcome of a call.
+   */
   logger?: AsposeLogger;
 }
 

@@ -344,7 +344,7 @@ export class TokenService {
 
   /**
    * Why no request may be sent for `pair` now, as the error calls get, or
-   * undefined if one may (perhaps after a short window, see {@link #windowEnd}).
+   * undefined if one may (perhaps after waiting out a short `Retry-After` window).
    */
   #heldBack(pair: PairState, now: number): AsposeAuthError | undefined {
     const refusalEnd = pair.refusalEndsAt(this.#refusalPolicy);
