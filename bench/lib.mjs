@@ -11,7 +11,8 @@ export async function startServerProcess(env = {}) {
   const ready = await next('ready');
   return {
     ...ready,
-    async call(cmd) { const p = next(cmd); child.send(cmd); return p; },
+    /** Sends a command (a string, or an object with a `cmd` string) and resolves the answer to it. */
+    async call(cmd) { const p = next(typeof cmd === 'string' ? cmd : cmd.cmd); child.send(cmd); return p; },
     async close() { child.send('close'); await new Promise((r) => child.once('exit', r)); },
   };
 }

@@ -1,11 +1,33 @@
 // The local Aspose stand-in in its own process, so the server and the client
 // under test each get a core. Driven over IPC by bench/lib.mjs.
+// LOCKOUT_SEC shortens the stand-in's model of Aspose's token-endpoint lockout (default 600 s).
 import { startAsposeStandIn } from '../dist/esm/testing/index.js';
 
-const standIn = await startAsposeStandIn({ tokenLifetimeSec: Number(process.env.TOKEN_LIFETIME_SEC ?? 3600) });
-const counters = () => ({ tokenRequests: standIn.tokenRequests, apiRequests: standIn.apiRequests, unauthorized: standIn.unauthorized });
+const lockoutSec = process.env.LOCKOUT_SEC === undefined ? undefined : Number(process.env.LOCKOUT_SEC);
+const standIn = await startAsposeStandIn({
+  tokenLifetimeSec: Number(process.env.TOKEN_LIFETIME_SEC ?? 3600),
+  rateLimit: lockoutSec === undefined ? undefined : { lockoutSec },
+});
+const counters = () => ({
+  tokenRequests: standIn.tokenRequests,
+  tokensIssued: standIn.tokensIssued,
+  tokenFailures: standIn.tokenFailures,
+  tokenRateLimited: standIn.tokenRateLimited,
+  lockouts: standIn.lockouts,
+  apiRequests: standIn.apiRequests,
+  unauthorized: standIn.unauthorized,
+});
+let windowed;
 process.on('message', (msg) => {
-  if (msg === 'stats') process.send({ id: 'stats', ...counters() });
+  if (msg?.cmd === 'window') {
+    // Counters zeroed now and read back after msg.ms by this process's own clock, so a busy
+    // client process cannot stretch the window; msg.lockout locks the accepted pair out at the same instant.
+    standIn.resetCounters();
+    if (msg.lockout) standIn.lockOut();
+    windowed = new Promise((resolve) => setTimeout(() => resolve(counters()), msg.ms));
+    process.send({ id: 'window' });
+  } else if (msg === 'window-stats') windowed.then((c) => process.send({ id: 'window-stats', ...c }));
+  else if (msg === 'stats') process.send({ id: 'stats', ...counters() });
   else if (msg === 'reset') { standIn.resetCounters(); process.send({ id: 'reset' }); }
   else if (msg === 'revoke') { standIn.revoke(); process.send({ id: 'revoke' }); }
   else if (msg === 'close') standIn.close().then(() => process.exit(0));

@@ -14,8 +14,10 @@ export {
   isLoopbackHost,
   DEFAULT_BASE_URL,
   type AsposeAuthMode,
+  type AsposeCredential,
   type AsposeDispatcher,
   type AsposeLogger,
+  type AsposeRefusalBackoffOptions,
   type AsposeRetryOptions,
   type TokenServiceOptions,
 } from './config/options.js';

@@ -26,9 +26,51 @@ export interface AsposeRetryOptions {
   minDelayMs?: number;
   /** Longest wait between two attempts, in ms. Default 5000. */
   maxDelayMs?: number;
-  /** A `Retry-After` longer than this (ms) ends the retries at once instead of waiting. Default 30000. */
+  /**
+   * Longest `Retry-After` (ms) a call waits out. A token-endpoint answer with a longer one ends
+   * the retries at once, and until it has passed no token request is sent: calls that need a
+   * new token fail at once with `ERR_ASPOSE_AUTH_RATE_LIMITED`. Default 30000.
+   */
   maxRetryAfterMs?: number;
 }
+
+/**
+ * How refusals of the credentials (`ERR_ASPOSE_AUTH_REFUSED`: `invalid_client` and the other
+ * 4xx answers) hold back further token requests for the same Client Id and Secret.
+ *
+ * Aspose locks a credential pair out of `/connect/token` for 10 minutes (429,
+ * `Retry-After: 600`) after 5 refused requests. So after each refusal the next request for
+ * that pair waits an exponentially growing, jittered delay, and never more than
+ * `maxRequests` refused requests are sent in any `windowMs`: with the defaults a process
+ * never locks its own credentials out. Meanwhile calls fail at once with the last refusal,
+ * whose `retryAt` says when the next request is allowed. New credentials (see
+ * {@link AsposeCredential}) are not held back.
+ *
+ * The budget is per `TokenService`, and Aspose's 5 are per pair: a fleet of N processes
+ * sharing one pair shares them, so keep N × `maxRequests` at 5 or under (five processes:
+ * `maxRequests: 1`).
+ */
+export interface AsposeRefusalBackoffOptions {
+  /** Wait after the first refusal, in ms; it doubles with each further refusal in a row. Jittered down by up to half. Default 10000. */
+  initialDelayMs?: number;
+  /** Longest wait between two refused requests, in ms. Default 300000 (5 min). */
+  maxDelayMs?: number;
+  /** Most refused token requests in any `windowMs`. Default 5, Aspose's limit. */
+  maxRequests?: number;
+  /** The sliding window of `maxRequests`, in ms. Default 600000 (10 min), Aspose's lockout window. `0` turns the limit off. */
+  windowMs?: number;
+}
+
+/**
+ * A Client Id or Secret: the value itself, or a function (sync or async) returning it,
+ * called before each token request, so a secret rotated in a vault is used without a restart.
+ * A value it returns is checked like a static one (a non-empty string without surrounding
+ * white space or line breaks); a bad value, or a function that throws, rejects or takes longer
+ * than `tokenTimeoutMs`, fails the call with an `AsposeConfigError` naming the option, and no
+ * token request is sent. While a lockout or refusal backoff holds the last pair back, the
+ * functions are called at most once a second to see whether the credentials changed.
+ */
+export type AsposeCredential = string | (() => string | Promise<string>);
 
 /**
  * Anything with undici's `dispatch` contract: an undici 7 or undici 8
@@ -48,10 +90,13 @@ export interface AsposeDispatcher {
 export interface TokenServiceOptions {
   /** Authentication mode. Inferred when absent: `static` if `accessToken` is set, else `client_credentials`. */
   auth?: AsposeAuthMode;
-  /** Client Id from the Applications page of the Aspose Cloud dashboard. */
-  clientId?: string;
-  /** Client Secret from the same page. Never logged, printed or put in an error. */
-  clientSecret?: string;
+  /** Client Id from the Applications page of the Aspose Cloud dashboard, or a function returning it (see {@link AsposeCredential}). */
+  clientId?: AsposeCredential;
+  /**
+   * Client Secret from the same page, or a function returning it (see {@link AsposeCredential}),
+   * for a secret kept in a vault. Never logged, printed or put in an error.
+   */
+  clientSecret?: AsposeCredential;
   /** A fixed access token, for `auth: 'static'`. */
   accessToken?: string;
   /** API base URL. Default `https://api.aspose.cloud`. Only its origin ever receives the token. */
@@ -75,11 +120,6 @@ export interface TokenServiceOptions {
    */
   expirySkewMs?: number;
   /**
-   * After the token endpoint refuses the credentials, further callers fail fast with the same
-   * error for this long (ms) instead of hammering the endpoint. Default 2000.
-   */
-  refusalCooldownMs?: number;
-  /**
    * Shortest time between two token renewals caused by a 401 from the API, in ms (default 5000;
    * `0` turns the cap off). A 401 that comes sooner after the last such renewal does not drop the
    * token ({@link TokenService.invalidate} returns false) and is returned to the caller without a
@@ -88,6 +128,8 @@ export interface TokenServiceOptions {
    * expiry and `forceRefresh` are not counted.
    */
   min401RenewalIntervalMs?: number;
+  /** How refusals of the credentials hold back further token requests. See {@link AsposeRefusalBackoffOptions}. */
+  refusalBackoff?: AsposeRefusalBackoffOptions;
   /** Allow plain `http://` to non-loopback hosts. Off by default: the secret and token would travel in clear. */
   allowInsecureHttp?: boolean;
   /**
@@ -96,7 +138,10 @@ export interface TokenServiceOptions {
    * by `close()`. A dispatcher you pass stays yours to close.
    */
   dispatcher?: AsposeDispatcher;
-  /** Where to log token fetches, refreshes and failures. Default: nowhere. */
+  /**
+   * Where to log token fetches, refreshes and failures. Default: nowhere. A logger that throws
+   * is ignored: it never changes the outcome of a call.
+   */
   logger?: AsposeLogger;
 }
 
@@ -130,6 +175,7 @@ export const AsposePresets = {
 /** Options after validation and defaults. Holds no secret: those stay with their owner. @internal */
 export interface ResolvedOptions {
   auth: AsposeAuthMode;
+  /** The Client Id when given as a string; undefined when absent or given as a function. */
   clientId: string | undefined;
   baseUrl: string;
   origin: string;
@@ -142,8 +188,11 @@ export interface ResolvedOptions {
   maxRetryAfterMs: number;
   refreshAheadMs: number;
   expirySkewMs: number;
-  refusalCooldownMs: number;
   min401RenewalIntervalMs: number;
+  refusalInitialDelayMs: number;
+  refusalMaxDelayMs: number;
+  refusalMaxRequests: number;
+  refusalWindowMs: number;
   timeoutMs: number;
   connections: number | undefined;
 }
@@ -194,23 +243,27 @@ export function resolveOptions(options: AsposeClientOptions, names: VariableName
   }
 
   const text = (option: 'clientId' | 'clientSecret' | 'accessToken' | 'scope'): string | undefined => {
-    const v = options[option];
+    const v: unknown = options[option];
     if (v === undefined || v === null || v === '') return undefined;
     if (typeof v !== 'string') {
-      issue(option, 'must be a string');
+      issue(option, option === 'clientId' || option === 'clientSecret' ? 'must be a string, or a function returning one' : 'must be a string');
       return undefined;
     }
-    if (v.trim() !== v || /[\r\n]/.test(v)) issue(option, 'has leading or trailing white space or a line break: copy the value again without them');
+    const problem = credentialProblem(v);
+    if (problem) issue(option, problem);
     return v;
   };
-  const clientId = text('clientId');
-  const clientSecret = text('clientSecret');
+  // A function is called before each token request, and its value checked then (see AsposeCredential).
+  const idFn = typeof options.clientId === 'function';
+  const secretFn = typeof options.clientSecret === 'function';
+  const clientId = idFn ? undefined : text('clientId');
+  const clientSecret = secretFn ? undefined : text('clientSecret');
   const accessToken = text('accessToken');
   const scope = text('scope');
 
   if (auth === 'client_credentials') {
-    if (!clientId) issue('clientId', 'is missing: set it to the Client Id from the Applications page of the Aspose Cloud dashboard (https://dashboard.aspose.cloud/applications)');
-    if (!clientSecret) issue('clientSecret', 'is missing: set it to the Client Secret from the Applications page of the Aspose Cloud dashboard (https://dashboard.aspose.cloud/applications)');
+    if (!clientId && !idFn) issue('clientId', 'is missing: set it to the Client Id from the Applications page of the Aspose Cloud dashboard (https://dashboard.aspose.cloud/applications)');
+    if (!clientSecret && !secretFn) issue('clientSecret', 'is missing: set it to the Client Secret from the Applications page of the Aspose Cloud dashboard (https://dashboard.aspose.cloud/applications)');
   } else if (auth === 'static') {
     if (!accessToken) issue('accessToken', `is missing: auth is 'static', so an access token is required`);
   }
@@ -264,6 +317,7 @@ export function resolveOptions(options: AsposeClientOptions, names: VariableName
     return value;
   };
   const retry = options.retry ?? {};
+  const refusal = options.refusalBackoff ?? {};
   const resolved: ResolvedOptions = {
     auth,
     clientId,
@@ -278,13 +332,27 @@ export function resolveOptions(options: AsposeClientOptions, names: VariableName
     maxRetryAfterMs: int('retry.maxRetryAfterMs', retry.maxRetryAfterMs, 30_000, 0, 3_600_000),
     refreshAheadMs: int('refreshAheadMs', options.refreshAheadMs, 300_000, 0, 86_400_000),
     expirySkewMs: int('expirySkewMs', options.expirySkewMs, 30_000, 0, 3_600_000),
-    refusalCooldownMs: int('refusalCooldownMs', options.refusalCooldownMs, 2_000, 0, 3_600_000),
     min401RenewalIntervalMs: int('min401RenewalIntervalMs', options.min401RenewalIntervalMs, 5_000, 0, 3_600_000),
+    refusalInitialDelayMs: int('refusalBackoff.initialDelayMs', refusal.initialDelayMs, 10_000, 0, 3_600_000),
+    refusalMaxDelayMs: int('refusalBackoff.maxDelayMs', refusal.maxDelayMs, 300_000, 0, 86_400_000),
+    refusalMaxRequests: int('refusalBackoff.maxRequests', refusal.maxRequests, 5, 1, 1_000),
+    refusalWindowMs: int('refusalBackoff.windowMs', refusal.windowMs, 600_000, 0, 86_400_000),
     timeoutMs: int('timeoutMs', options.timeoutMs, 120_000, 0, 86_400_000),
     connections: options.connections === undefined ? undefined : int('connections', options.connections, 1, 1, 100_000),
   };
   if (issues.length > 0) throw new AsposeConfigError(issues, { source });
   return resolved;
+}
+
+/**
+ * What is wrong with a Client Id, Client Secret or token string, or undefined if nothing is.
+ * Shared by the static check here and the check of what a credential function returns.
+ *
+ * @internal
+ */
+export function credentialProblem(value: string): string | undefined {
+  if (value.trim() !== value || /[\r\n]/.test(value)) return 'has leading or trailing white space or a line break: copy the value again without them';
+  return undefined;
 }
 
 /** @internal */

@@ -18,6 +18,12 @@ export type AsposeErrorCode =
   | 'ERR_ASPOSE_AUTH_UNAVAILABLE'
   /** The token endpoint answered 2xx, but not with a usable Bearer token. */
   | 'ERR_ASPOSE_AUTH_INVALID_RESPONSE'
+  /**
+   * No token request may be sent yet: the token endpoint answered with a
+   * `Retry-After` (Aspose's 10-minute lockout is a 429 with `Retry-After: 600`)
+   * and it has not passed. `retryAt` on the error says when requests resume.
+   */
+  | 'ERR_ASPOSE_AUTH_RATE_LIMITED'
   /** The API answered with a non-2xx status (JSON helpers only). */
   | 'ERR_ASPOSE_API'
   /** The API answered 2xx, but the body was not the JSON that was asked for. */
@@ -86,6 +92,8 @@ export interface AsposeAuthErrorDetails extends AsposeErrorOptions {
   oauthErrorDescription?: string;
   /** How many token requests were sent before giving up. */
   attempts?: number;
+  /** Epoch ms before which no token request will be sent for these credentials. */
+  retryAt?: number;
 }
 
 /** Getting an access token failed. See `code` for whether it is worth retrying later. */
@@ -96,11 +104,21 @@ export class AsposeAuthError extends AsposeError {
   readonly oauthError: string | undefined;
   /** The OAuth 2.0 `error_description` field, with any secret redacted. */
   readonly oauthErrorDescription: string | undefined;
-  /** How many token requests were sent before giving up. */
+  /** How many token requests were sent before giving up (0 when the call was failed without one). */
   readonly attempts: number;
+  /**
+   * When token requests may resume, as epoch ms (compare with `Date.now()`), or
+   * undefined when nothing holds them back. Set on `ERR_ASPOSE_AUTH_RATE_LIMITED`
+   * (the end of the `Retry-After` window) and on `ERR_ASPOSE_AUTH_REFUSED` (the
+   * end of the refusal backoff: until then calls fail with this same error).
+   * New credentials are not held back by either.
+   */
+  readonly retryAt: number | undefined;
+  /** `retryAt` as ms from when this error was made; undefined when `retryAt` is. */
+  readonly retryAfterMs: number | undefined;
 
   constructor(
-    code: 'ERR_ASPOSE_AUTH_REFUSED' | 'ERR_ASPOSE_AUTH_UNAVAILABLE' | 'ERR_ASPOSE_AUTH_INVALID_RESPONSE',
+    code: 'ERR_ASPOSE_AUTH_REFUSED' | 'ERR_ASPOSE_AUTH_UNAVAILABLE' | 'ERR_ASPOSE_AUTH_INVALID_RESPONSE' | 'ERR_ASPOSE_AUTH_RATE_LIMITED',
     message: string,
     details: AsposeAuthErrorDetails = {},
   ) {
@@ -109,6 +127,8 @@ export class AsposeAuthError extends AsposeError {
     this.oauthError = details.oauthError;
     this.oauthErrorDescription = details.oauthErrorDescription;
     this.attempts = details.attempts ?? 1;
+    this.retryAt = details.retryAt;
+    this.retryAfterMs = details.retryAt === undefined ? undefined : Math.max(0, details.retryAt - Date.now());
   }
 }
 

@@ -33,7 +33,8 @@ export type AsposeProxyErrorCode =
   /** No access token could be had from the token endpoint. 502. */
   | 'ERR_ASPOSE_AUTH_REFUSED'
   | 'ERR_ASPOSE_AUTH_UNAVAILABLE'
-  | 'ERR_ASPOSE_AUTH_INVALID_RESPONSE';
+  | 'ERR_ASPOSE_AUTH_INVALID_RESPONSE'
+  | 'ERR_ASPOSE_AUTH_RATE_LIMITED';
 
 /** The JSON body of every answer the proxy makes itself (as opposed to the ones it passes through). */
 export interface AsposeProxyErrorBody {

@@ -173,6 +173,7 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
         case 'ERR_ASPOSE_AUTH_REFUSED':
         case 'ERR_ASPOSE_AUTH_UNAVAILABLE':
         case 'ERR_ASPOSE_AUTH_INVALID_RESPONSE':
+        case 'ERR_ASPOSE_AUTH_RATE_LIMITED':
           sendProxyError(this.#res, 502, e.code, 'The server could not get an access token for the Aspose API', closeConnection);
           break;
         default:

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
@@ -18,6 +18,42 @@ export interface AsposeStandInOptions {
   host?: string;
   /** Port to listen on. Default 0: an ephemeral port. */
   port?: number;
+  /**
+   * Aspose's token-endpoint rate limit (see {@link AsposeStandInRateLimit}). Default on, with
+   * Aspose's figures: 5 failures, then 600 s of 429. `false` turns it off.
+   */
+  rateLimit?: AsposeStandInRateLimit | false;
+}
+
+/**
+ * The stand-in's model of Aspose's documented token-endpoint rate limit
+ * ("Rate Limits" page): counted per credential pair (`client_id` +
+ * `client_secret`), each 400 answer to a token request is a failure; past
+ * `maxFailures` of them, every token request from that pair gets **429 with
+ * `Retry-After`** (the seconds left) for `lockoutSec`, valid or not. Another
+ * pair is not affected.
+ *
+ * The model's own choices, where the page says nothing: the lockout starts
+ * with the first request past the limit (the 6th failed one by default, which
+ * gets `Retry-After: 600`); a token issued to the pair, or the end of its
+ * lockout, sets its count back to 0; a 400 played by {@link AsposeStandIn.failToken}
+ * counts like a real one (so "brand-new credentials answer `invalid_client` for a
+ * while" can be played); a locked-out request does not use up a queued fault.
+ * Time is `Date.now()`, so a test can move it with `jest.spyOn(Date, 'now')`.
+ */
+export interface AsposeStandInRateLimit {
+  /** 400 answers a pair may get before it is locked out. Default 5. */
+  maxFailures?: number;
+  /** How long a lockout lasts, in seconds (fractions allowed, for fast tests; `Retry-After` is rounded up). Default 600. */
+  lockoutSec?: number;
+}
+
+/** What the rate-limit model holds for one credential pair. */
+export interface StandInPairState {
+  /** 400 answers since the pair's last token or lockout. */
+  failures: number;
+  /** When its lockout ends, as epoch ms; 0 when it is not locked out. */
+  lockedUntil: number;
 }
 
 /** A fault the token endpoint plays for the next few requests. */
@@ -60,6 +96,10 @@ export interface StandInRequestRecord {
  * - `/__stand-in/bytes/{n}`: `n` bytes of `application/octet-stream`, streamed with backpressure;
  * - any other `/vN.N/…` path: an echo of the method, path, query, headers and body size.
  *
+ * Its token endpoint models Aspose's rate limit by default: per credential
+ * pair, 429 with `Retry-After: 600` for 10 minutes past 5 failed (400)
+ * requests (see {@link AsposeStandInRateLimit}; `rateLimit: false` turns it off).
+ *
  * Used by this project's tests and benchmark and by the sample app when no
  * credentials are set. Exported so your tests can use it too.
  */
@@ -92,6 +132,12 @@ export class AsposeStandIn {
   closedEarly = 0;
   /** TCP connections accepted, to check keep-alive reuse. */
   connections = 0;
+  /** Token requests answered 400 (each a failure for the rate limit), injected faults included. */
+  tokenFailures = 0;
+  /** Token requests answered 429 by the rate limit. */
+  tokenRateLimited = 0;
+  /** Lockouts started by the rate limit. */
+  lockouts = 0;
 
   readonly #auth: 'required' | 'none';
   readonly #key = randomBytes(32);
@@ -104,6 +150,9 @@ export class AsposeStandIn {
   readonly #server: Server;
   readonly #sockets = new Set<Socket>();
   readonly #tasks = new Map<string, string>();
+  readonly #rateLimit: Required<AsposeStandInRateLimit> | undefined;
+  /** Rate-limit state per credential pair, keyed by a hash of the pair. */
+  readonly #pairs = new Map<string, StandInPairState>();
 
   constructor(options: AsposeStandInOptions = {}) {
     this.clientId = options.clientId ?? 'stand-in-client-id';
@@ -111,6 +160,7 @@ export class AsposeStandIn {
     this.tokenLifetimeSec = options.tokenLifetimeSec ?? 3600;
     this.omitExpiresIn = options.omitExpiresIn ?? false;
     this.#auth = options.auth ?? 'required';
+    this.#rateLimit = options.rateLimit === false ? undefined : { maxFailures: options.rateLimit?.maxFailures ?? 5, lockoutSec: options.rateLimit?.lockoutSec ?? 600 };
     this.#server = createServer({ keepAliveTimeout: 30_000 }, (req, res) => {
       this.#route(req, res).catch((err: Error) => {
         if (!res.headersSent) send(res, 500, { error: { code: 'StandInError', message: err.message } });
@@ -154,12 +204,64 @@ export class AsposeStandIn {
     else this.#revokedBelow = this.#serial;
   }
 
-  /** Zeroes the counters and the log, and drops queued faults. */
+  /** Zeroes the counters and the log, drops queued faults, and clears the rate limit's failure counts and lockouts. */
   resetCounters(): void {
     this.tokenRequests = this.tokensIssued = this.apiRequests = this.unauthorized = this.uploadedBytes = this.streamedBytes = this.closedEarly = this.connections = 0;
+    this.tokenFailures = this.tokenRateLimited = this.lockouts = 0;
     this.log.length = 0;
     this.#faults.length = 0;
     this.#apiFaults.length = 0;
+    this.#pairs.clear();
+  }
+
+  /** The rate limit's state for a credential pair (default: the accepted one), for assertions. */
+  rateLimitState(clientId = this.clientId, clientSecret = this.clientSecret): StandInPairState {
+    const state = this.#pairs.get(pairKey(clientId, clientSecret));
+    // A lockout that has run out leaves nothing behind (the next request clears it too).
+    if (!state || (state.lockedUntil !== 0 && Date.now() >= state.lockedUntil)) return { failures: 0, lockedUntil: 0 };
+    return { ...state };
+  }
+
+  /** Locks a credential pair (default: the accepted one) out now, as if it had failed too often. */
+  lockOut(clientId = this.clientId, clientSecret = this.clientSecret): void {
+    if (!this.#rateLimit) throw new Error('the rate limit is off (rateLimit: false)');
+    this.#pairs.set(pairKey(clientId, clientSecret), { failures: this.#rateLimit.maxFailures, lockedUntil: Date.now() + this.#rateLimit.lockoutSec * 1000 });
+    this.lockouts++;
+  }
+
+  /**
+   * The 429 for a locked-out pair, or undefined if it may be served. Starts
+   * the lockout when the pair is past its failures.
+   */
+  #lockedOut(key: string): { retryAfterSec: number } | undefined {
+    const limit = this.#rateLimit;
+    const state = limit && this.#pairs.get(key);
+    if (!limit || !state) return undefined;
+    const now = Date.now();
+    if (state.lockedUntil !== 0 && now >= state.lockedUntil) {
+      // The lockout is over: the pair starts again from nothing.
+      this.#pairs.delete(key);
+      return undefined;
+    }
+    if (state.lockedUntil === 0) {
+      if (state.failures < limit.maxFailures) return undefined;
+      state.lockedUntil = now + limit.lockoutSec * 1000;
+      this.lockouts++;
+    }
+    return { retryAfterSec: Math.max(1, Math.ceil((state.lockedUntil - now) / 1000)) };
+  }
+
+  /** Counts the answer to a token request from a pair: a 400 is a failure, a 2xx (a token, or a played 2xx) clears the count. */
+  #countAnswer(key: string, status: number): void {
+    if (status === 400) {
+      this.tokenFailures++;
+      if (!this.#rateLimit) return;
+      const state = this.#pairs.get(key) ?? { failures: 0, lockedUntil: 0 };
+      state.failures++;
+      this.#pairs.set(key, state);
+    } else if (status >= 200 && status < 300) {
+      this.#pairs.delete(key);
+    }
   }
 
   /** Issues a token directly, as the endpoint would. */
@@ -240,8 +342,28 @@ export class AsposeStandIn {
 
   async #token(req: IncomingMessage, res: ServerResponse): Promise<void> {
     this.tokenRequests++;
-    const fault = this.#faults.shift();
     const raw = await readBody(req, 64 * 1024);
+    const form = new URLSearchParams(raw.toString('utf8'));
+    let id = form.get('client_id');
+    let secret = form.get('client_secret');
+    const basic = /^Basic (.+)$/i.exec(req.headers.authorization ?? '');
+    if (basic) {
+      const [u, p] = Buffer.from(basic[1]!, 'base64').toString('utf8').split(':');
+      id = decodeURIComponent(u ?? '');
+      secret = decodeURIComponent(p ?? '');
+    }
+    const key = pairKey(id ?? '', secret ?? '');
+    const locked = this.#lockedOut(key);
+    if (locked) {
+      this.tokenRateLimited++;
+      return void send(res, 429, { error: 'too_many_requests', error_description: 'Too many failed token requests for this client: try again later' }, { 'retry-after': String(locked.retryAfterSec) });
+    }
+    // Every answer below goes through here, so the rate limit counts it before the client can see it.
+    const answer = (status: number, body: unknown, headers?: Record<string, string>) => {
+      this.#countAnswer(key, status);
+      send(res, status, body, headers);
+    };
+    const fault = this.#faults.shift();
     if (fault) {
       switch (fault.kind) {
         case 'hang':
@@ -258,35 +380,26 @@ export class AsposeStandIn {
           setTimeout(() => req.socket.destroy(), 10);
           return;
         case 'status':
-          send(res, fault.status, fault.body ?? { error: 'temporarily_unavailable' }, fault.headers);
+          answer(fault.status, fault.body ?? { error: 'temporarily_unavailable' }, fault.headers);
           return;
         case 'delay':
           await new Promise((r) => setTimeout(r, fault.ms));
           break;
       }
     }
-    if (req.method !== 'POST') return void send(res, 405, { error: 'invalid_request', error_description: 'use POST' });
+    if (req.method !== 'POST') return void answer(405, { error: 'invalid_request', error_description: 'use POST' });
     if (!String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
-      return void send(res, 400, { error: 'invalid_request', error_description: 'content-type must be application/x-www-form-urlencoded' });
-    }
-    const form = new URLSearchParams(raw.toString('utf8'));
-    let id = form.get('client_id');
-    let secret = form.get('client_secret');
-    const basic = /^Basic (.+)$/i.exec(req.headers.authorization ?? '');
-    if (basic) {
-      const [u, p] = Buffer.from(basic[1]!, 'base64').toString('utf8').split(':');
-      id = decodeURIComponent(u ?? '');
-      secret = decodeURIComponent(p ?? '');
+      return void answer(400, { error: 'invalid_request', error_description: 'content-type must be application/x-www-form-urlencoded' });
     }
     if (form.get('grant_type') !== 'client_credentials') {
-      return void send(res, 400, { error: 'unsupported_grant_type', error_description: 'grant_type must be client_credentials' });
+      return void answer(400, { error: 'unsupported_grant_type', error_description: 'grant_type must be client_credentials' });
     }
     if (id !== this.clientId || secret !== this.clientSecret) {
-      return void send(res, 400, { error: 'invalid_client' });
+      return void answer(400, { error: 'invalid_client' });
     }
     const body: Record<string, unknown> = { access_token: this.issueToken(), token_type: 'Bearer' };
     if (!this.omitExpiresIn) body.expires_in = this.tokenLifetimeSec;
-    send(res, 200, body, { 'cache-control': 'no-store' });
+    answer(200, body, { 'cache-control': 'no-store' });
   }
 
   async #api(req: IncomingMessage, res: ServerResponse, url: URL): Promise<number> {
@@ -437,6 +550,11 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 
 async function drain(req: IncomingMessage): Promise<void> {
   for await (const _ of req) void _;
+}
+
+/** The rate limit's key for a pair: a hash, so the map never holds a secret as it is. */
+function pairKey(clientId: string, clientSecret: string): string {
+  return createHash('sha256').update(clientId).update('\0').update(clientSecret).digest('hex');
 }
 
 function b64url(s: string): string {

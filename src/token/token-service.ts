@@ -3,8 +3,10 @@ import { Agent } from '../http/undici.js';
 import { AsposeAuthError, AsposeConfigError, AsposeError } from '../errors/errors.js';
 import { resolveOptions, type AsposeAuthMode, type AsposeDispatcher, type AsposeLogger, type ResolvedOptions, type TokenServiceOptions } from '../config/options.js';
 import { AccessToken } from './access-token.js';
+import { CredentialSource, type ClientCredentials } from './credential-source.js';
 import { readJwtTiming } from './jwt.js';
 import { requestTokenOnce, safeUrl } from './token-endpoint.js';
+import { formatDuration, limitError, openWindow, PairState, rateLimitedError, type RefusalPolicy, type RetryWindow } from './token-gate.js';
 
 /** Options of {@link TokenService.getToken}. */
 export interface GetTokenOptions {
@@ -24,8 +26,14 @@ export interface TokenStats {
   refreshesAhead: number;
   /** Tokens dropped by {@link TokenService.invalidate}. */
   invalidations: number;
-  /** Fetches that ended in an error, after retries. */
+  /** Fetches that ended in an error, after retries (not counting those held back). */
   failures: number;
+  /**
+   * Fetches failed at once without a token request, because a `Retry-After` window
+   * (`ERR_ASPOSE_AUTH_RATE_LIMITED`) or the refusal backoff (`ERR_ASPOSE_AUTH_REFUSED`)
+   * held the credentials back.
+   */
+  heldBack: number;
 }
 
 /** When a cached token stops being fresh and stops being usable. */
@@ -40,6 +48,20 @@ interface CachedToken {
 
 /** Lifetime assumed when the token endpoint gives neither `expires_in` nor a JWT `exp`. */
 const FALLBACK_LIFETIME_MS = 300_000;
+
+/**
+ * While the last pair is held back, calls within this long of the last read of
+ * credential functions reuse it instead of calling them again: a lockout does
+ * not turn every call into a vault read, and new credentials still count
+ * within a second.
+ */
+const CREDENTIAL_RECHECK_MS = 1_000;
+
+/** Pairs whose state is kept. A rotation needs two; beyond this the least recently used is dropped. */
+const MAX_PAIRS = 8;
+
+/** Secrets (and their pairs) kept for redaction: the current one and a few before it. */
+const RECENT_CREDENTIALS = 4;
 
 /**
  * Gets, caches and refreshes Aspose Cloud access tokens (OAuth 2.0
@@ -58,13 +80,28 @@ const FALLBACK_LIFETIME_MS = 300_000;
  *   401 cannot make the service hammer the token endpoint.
  * - **Bounded backoff:** transient token-endpoint faults are retried with
  *   exponential backoff, full jitter and `Retry-After`; refusals are not.
+ * - **Retry-After windows:** a `Retry-After` from the token endpoint holds back
+ *   every token request until it has passed (a 429 only for that credential
+ *   pair, as Aspose's lockout is per pair). Short ones are waited out; during a
+ *   longer one (over `retry.maxRetryAfterMs`) calls that need a new token fail
+ *   at once with `ERR_ASPOSE_AUTH_RATE_LIMITED`, while a cached token keeps
+ *   serving.
+ * - **Refusal backoff:** after a refusal the next request for that pair waits
+ *   an exponential, jittered delay, and at most `refusalBackoff.maxRequests`
+ *   (5) refused requests go in any `windowMs` (10 min), so the service never
+ *   trips Aspose's lockout by itself. See {@link AsposeRefusalBackoffOptions}.
+ * - **Credential functions:** `clientId`/`clientSecret` may be functions,
+ *   called before each token request; new credentials are never held back.
+ * - **A throwing logger changes nothing:** every log call is guarded.
  *
  * The client secret and tokens are kept in private fields: `util.inspect` and
- * `JSON.stringify` of the service never show them.
+ * `JSON.stringify` of the service never show them, nor call credential functions.
  */
 export class TokenService {
   readonly #opts: ResolvedOptions;
-  readonly #secret: string | undefined;
+  /** The Client Id and Secret, or the functions giving them (`client_credentials` only). */
+  readonly #credentials: CredentialSource | undefined;
+  readonly #refusalPolicy: RefusalPolicy;
   /** The dispatcher passed in, or the service's own `Agent` (made on the first token request). */
   #dispatcher: AsposeDispatcher | undefined;
   #ownAgent: Agent | undefined;
@@ -73,20 +110,31 @@ export class TokenService {
   #current: CachedToken | undefined;
   /** The last few token values this service held, the current one included, newest last: for redaction only. */
   readonly #recentTokens: string[] = [];
+  /** The last few credential pairs read, newest last: for redaction only. */
+  readonly #recentCredentials: { clientId: string; clientSecret: string }[] = [];
   #inflight: Promise<CachedToken> | undefined;
-  #refusal: { error: AsposeAuthError; until: number } | undefined;
+  /** State per credential pair, keyed by a hash of the pair; least recently used first. */
+  readonly #pairs = new Map<string, PairState>();
+  /** The pair of the last credential read, and when it was read: for failing fast without reading again. */
+  #lastPair: { state: PairState; readAt: number } | undefined;
+  /** A `Retry-After` on any status but 429: it holds back the whole service, whatever the credentials. */
+  #serviceWindow: RetryWindow | undefined;
   #backgroundRetryAt = 0;
   /** When (`performance.now()`) {@link invalidate} last dropped a token, for its cap; and whether a declined one was logged since. */
   #lastInvalidatedAt = Number.NEGATIVE_INFINITY;
   #declineLogged = false;
-  readonly #stats: TokenStats = { requests: 0, tokensIssued: 0, refreshesAhead: 0, invalidations: 0, failures: 0 };
+  readonly #stats: TokenStats = { requests: 0, tokensIssued: 0, refreshesAhead: 0, invalidations: 0, failures: 0, heldBack: 0 };
 
   /**
    * @throws {AsposeConfigError} naming every missing or malformed option.
    */
   constructor(options: TokenServiceOptions) {
     this.#opts = resolveOptions(options);
-    this.#secret = this.#opts.auth === 'client_credentials' ? options.clientSecret : undefined;
+    const o = this.#opts;
+    this.#credentials = o.auth === 'client_credentials' ? new CredentialSource(options.clientId!, options.clientSecret!) : undefined;
+    const fixed = this.#credentials?.fixed;
+    if (fixed) this.#rememberCredentials(fixed);
+    this.#refusalPolicy = { initialDelayMs: o.refusalInitialDelayMs, maxDelayMs: o.refusalMaxDelayMs, maxRequests: o.refusalMaxRequests, windowMs: o.refusalWindowMs };
     this.#dispatcher = options.dispatcher;
     this.#logger = options.logger;
     if (this.#opts.auth === 'static') {
@@ -134,16 +182,14 @@ export class TokenService {
   /**
    * Every value that must never be printed, for redaction: the client
    * secret, the `clientId:clientSecret` pair (what HTTP Basic encodes), and
-   * the current and a few previous token values. A fresh array each call.
+   * the current and a few previous token values. With credential functions,
+   * the last few secrets they returned. A fresh array each call.
    *
    * @internal
    */
   sensitiveValues(): string[] {
     const out: string[] = [...this.#recentTokens];
-    if (this.#secret !== undefined) {
-      out.push(this.#secret);
-      if (this.#opts.clientId !== undefined) out.push(`${this.#opts.clientId}:${this.#secret}`);
-    }
+    for (const c of this.#recentCredentials) out.push(c.clientSecret, `${c.clientId}:${c.clientSecret}`);
     return out;
   }
 
@@ -152,6 +198,14 @@ export class TokenService {
     if (recent[recent.length - 1] === value) return;
     recent.push(value);
     if (recent.length > 4) recent.shift();
+  }
+
+  #rememberCredentials(c: ClientCredentials): void {
+    const recent = this.#recentCredentials;
+    const last = recent[recent.length - 1];
+    if (last && last.clientId === c.clientId && last.clientSecret === c.clientSecret) return;
+    recent.push({ clientId: c.clientId, clientSecret: c.clientSecret });
+    if (recent.length > RECENT_CREDENTIALS) recent.shift();
   }
 
   /** @internal Resolved options, for the client built on this service. Holds no secret. */
@@ -163,8 +217,11 @@ export class TokenService {
    * A token that is good for at least the safety margin. Resolves at once
    * from the cache in steady state; otherwise waits for the one shared fetch.
    *
-   * @throws {AsposeAuthError} when the token endpoint refuses or stays unavailable.
-   * @throws {AsposeConfigError} when `auth` is `none`.
+   * @throws {AsposeAuthError} when the token endpoint refuses or stays
+   *   unavailable (`ERR_ASPOSE_AUTH_REFUSED`, `ERR_ASPOSE_AUTH_UNAVAILABLE`),
+   *   or asked for a `Retry-After` that has not passed (`ERR_ASPOSE_AUTH_RATE_LIMITED`).
+   * @throws {AsposeConfigError} when `auth` is `none`, or a credential function
+   *   throws or returns a bad value.
    */
   async getToken(options: GetTokenOptions = {}): Promise<AccessToken> {
     if (!options.forceRefresh) {
@@ -211,9 +268,7 @@ export class TokenService {
     if (now - this.#lastInvalidatedAt < interval) {
       if (!this.#declineLogged) {
         this.#declineLogged = true;
-        this.#logger?.warn?.(
-          `Aspose access token kept although the API answered 401: it was renewed less than ${interval} ms ago (min401RenewalIntervalMs), so further 401s go back to their callers until then`,
-        );
+        this.#log('warn', `Aspose access token kept although the API answered 401: it was renewed less than ${interval} ms ago (min401RenewalIntervalMs), so further 401s go back to their callers until then`);
       }
       return false;
     }
@@ -221,7 +276,7 @@ export class TokenService {
     this.#declineLogged = false;
     this.#current = undefined;
     this.#stats.invalidations++;
-    this.#logger?.debug?.('Aspose access token invalidated (the API answered 401)');
+    this.#log('debug', 'Aspose access token invalidated (the API answered 401)');
     return true;
   }
 
@@ -252,6 +307,18 @@ export class TokenService {
     return this.#closed.signal.aborted;
   }
 
+  /**
+   * Logs a line. A logger that throws is ignored: it must never change an
+   * outcome (fail a call that got its token, or lose a 401 replay).
+   */
+  #log(level: keyof AsposeLogger, message: string): void {
+    try {
+      this.#logger?.[level]?.(message);
+    } catch {
+      // The logger's own failure is its own business.
+    }
+  }
+
   #usable(now: number): CachedToken | undefined {
     const c = this.#current;
     if (c === undefined) return undefined;
@@ -268,17 +335,28 @@ export class TokenService {
     this.#stats.refreshesAhead++;
     // The old token keeps serving; a failure here is logged, and callers only
     // see it if the old token runs out before a later refresh succeeds.
-    this.#fetch(false).catch(() => {
-      this.#backgroundRetryAt = Date.now() + Math.max(1_000, this.#opts.maxDelayMs);
+    this.#fetch(false).catch((err: unknown) => {
+      const later = Date.now() + Math.max(1_000, this.#opts.maxDelayMs);
+      const retryAt = err instanceof AsposeAuthError ? err.retryAt : undefined;
+      // Held back: try again when allowed. With credential functions, sooner, since
+      // new credentials are not held back (the old pair still is, at no cost).
+      this.#backgroundRetryAt = retryAt === undefined ? later : this.#credentials?.dynamic ? Math.min(retryAt, later) : retryAt;
     });
   }
 
   #fetch(force: boolean): Promise<CachedToken> {
     if (this.#inflight) return this.#inflight;
     if (this.#opts.auth !== 'client_credentials') return Promise.reject(this.#cannotFetch(force));
-    if (this.closed) return Promise.reject(new AsposeAuthError('ERR_ASPOSE_AUTH_UNAVAILABLE', 'TokenService is closed'));
-    const refusal = this.#refusal;
-    if (refusal && Date.now() < refusal.until) return Promise.reject(refusal.error);
+    if (this.closed) return Promise.reject(closedError());
+    // Fail at once, without reading the credentials again, while the last pair is held
+    // back and cannot have changed (fixed strings, or functions read under a second ago).
+    const now = Date.now();
+    const last = this.#lastPair;
+    const held = last && (!this.#credentials!.dynamic || now - last.readAt < CREDENTIAL_RECHECK_MS) ? this.#heldBack(last.state, now) : this.#heldBackService(now);
+    if (held) {
+      this.#stats.heldBack++;
+      return Promise.reject(held);
+    }
     // For the log line: a refresh ahead of expiry, a renewal (after a 401, expiry or
     // forceRefresh), or the first token.
     const why = this.#current ? 'refreshed ahead of expiry' : this.#stats.tokensIssued > 0 ? 'renewed' : 'obtained';
@@ -287,6 +365,34 @@ export class TokenService {
     });
     this.#inflight = p;
     return p;
+  }
+
+  /**
+   * Why no request may be sent for `pair` now, as the error calls get, or
+   * undefined if one may (perhaps after waiting out a short `Retry-After` window).
+   */
+  #heldBack(pair: PairState, now: number): AsposeAuthError | undefined {
+    const refusalEnd = pair.refusalEndsAt(this.#refusalPolicy);
+    const window = this.#window(pair, now);
+    if (refusalEnd > now && refusalEnd >= (window?.until ?? 0)) {
+      return pair.refusal && pair.refusal.retryAt! >= refusalEnd ? pair.refusal : limitError(refusalEnd, now, this.#refusalPolicy);
+    }
+    if (window && window.until - now > this.#opts.maxRetryAfterMs) return rateLimitedError(window, now, this.#opts.tokenUrl, 0);
+    return undefined;
+  }
+
+  /** {@link #heldBack} for a pair not read yet: only the service-wide window can hold it. */
+  #heldBackService(now: number): AsposeAuthError | undefined {
+    const w = this.#serviceWindow;
+    return w && w.until - now > this.#opts.maxRetryAfterMs ? rateLimitedError(w, now, this.#opts.tokenUrl, 0) : undefined;
+  }
+
+  /** The `Retry-After` window in force for `pair` (its lockout, or the service's), ending last. */
+  #window(pair: PairState, now: number): RetryWindow | undefined {
+    const a = this.#serviceWindow;
+    const b = pair.lockout;
+    const w = a && b ? (a.until >= b.until ? a : b) : (a ?? b);
+    return w && w.until > now ? w : undefined;
   }
 
   #cannotFetch(force: boolean): AsposeError {
@@ -301,15 +407,64 @@ export class TokenService {
     );
   }
 
+  /** The credentials to send now, and their pair's state. */
+  async #readCredentials(): Promise<{ credentials: ClientCredentials; pair: PairState }> {
+    let credentials: ClientCredentials;
+    try {
+      credentials = await this.#credentials!.read(this.#opts.tokenTimeoutMs, this.#closed.signal);
+    } catch (err) {
+      throw this.closed ? closedError() : err;
+    }
+    this.#rememberCredentials(credentials);
+    let pair = this.#pairs.get(credentials.key);
+    if (pair) {
+      this.#pairs.delete(credentials.key); // re-inserted below: the map stays least recently used first
+    } else {
+      pair = new PairState();
+      if (this.#pairs.size >= MAX_PAIRS) this.#pairs.delete(this.#pairs.keys().next().value!);
+    }
+    this.#pairs.set(credentials.key, pair);
+    this.#lastPair = { state: pair, readAt: Date.now() };
+    return { credentials, pair };
+  }
+
   async #fetchWithRetry(why: string): Promise<CachedToken> {
     const o = this.#opts;
     const started = Date.now();
-    for (let attempt = 1; ; attempt++) {
+    for (let attempt = 0; ; ) {
+      if (this.closed) throw closedError();
+      let read: { credentials: ClientCredentials; pair: PairState };
+      try {
+        read = await this.#readCredentials();
+      } catch (err) {
+        if (!this.closed) {
+          this.#stats.failures++;
+          this.#log('error', `Aspose access token request not sent: ${(err as Error).message}`);
+        }
+        throw err;
+      }
+      const { credentials, pair } = read;
+      const now = Date.now();
+      // Checked right before every request, and only one request is ever in flight:
+      // this is what bounds requests per window (see PairState.limitOpensAt).
+      const held = this.#heldBack(pair, now);
+      if (held) {
+        if (attempt === 0) this.#stats.heldBack++;
+        else this.#stats.failures++;
+        throw held;
+      }
+      const wait = (this.#window(pair, now)?.until ?? now) - now;
+      if (wait > 0) {
+        // A short Retry-After (at most retry.maxRetryAfterMs): wait it out, then check again.
+        await sleep(wait, this.#closed.signal);
+        continue;
+      }
+      attempt++;
       this.#stats.requests++;
       const result = await requestTokenOnce({
         tokenUrl: o.tokenUrl,
-        clientId: o.clientId!,
-        clientSecret: this.#secret!,
+        clientId: credentials.clientId,
+        clientSecret: credentials.clientSecret,
         scope: o.scope,
         timeoutMs: o.tokenTimeoutMs,
         dispatcher: this.#tokenDispatcher(),
@@ -318,38 +473,57 @@ export class TokenService {
       });
       if (result.ok) {
         const cached = this.#cache(result.token);
-        this.#refusal = undefined;
+        pair.recordSuccess();
+        this.#serviceWindow = undefined;
         this.#backgroundRetryAt = 0;
         this.#stats.tokensIssued++;
-        this.#logger?.log?.(
+        this.#log(
+          'log',
           `Aspose access token ${why} from ${safeUrl(o.tokenUrl)} in ${Date.now() - started} ms${attempt > 1 ? ` after ${attempt} attempts` : ''}; valid ${Math.round((result.token.expiresAt - result.token.obtainedAt) / 1000)} s`,
         );
         return cached;
       }
       const { error } = result;
       const retryAfter = result.retryAfterMs;
-      const giveUp =
-        !result.transient || attempt > o.retries || this.closed || (retryAfter !== undefined && retryAfter > o.maxRetryAfterMs);
-      if (giveUp) {
+      const answeredAt = Date.now();
+      if (error.code === 'ERR_ASPOSE_AUTH_REFUSED' && !this.closed) {
+        const final = pair.recordRefusal(withAttempts(error, attempt), now, answeredAt, this.#refusalPolicy, retryAfter);
+        this.#stats.failures++;
+        this.#log('error', `Aspose access token request failed: ${final.message}`);
+        throw final;
+      }
+      if (retryAfter !== undefined && retryAfter > 0 && !this.closed) {
+        const window = openWindow(error, retryAfter, answeredAt);
+        // Aspose's 429 locks out one credential pair; any other status speaks for the endpoint.
+        if (error.status === 429) pair.lockout = window;
+        else this.#serviceWindow = window;
+        if (window.until - answeredAt > o.maxRetryAfterMs) {
+          this.#stats.failures++;
+          const final = rateLimitedError(window, answeredAt, o.tokenUrl, attempt);
+          this.#log('error', `Aspose access token request failed: ${final.message}`);
+          throw final;
+        }
+      }
+      if (!result.transient || attempt > o.retries || this.closed) {
         this.#stats.failures++;
         const final =
           result.transient && attempt > 1
-            ? new AsposeAuthError(
-                'ERR_ASPOSE_AUTH_UNAVAILABLE',
-                `${error.message} (gave up after ${attempt} attempts in ${Date.now() - started} ms${retryAfter !== undefined && retryAfter > o.maxRetryAfterMs ? `; Retry-After asked for ${Math.round(retryAfter / 1000)} s` : ''})`,
-                { status: error.status, oauthError: error.oauthError, oauthErrorDescription: error.oauthErrorDescription, attempts: attempt, cause: error.cause },
-              )
+            ? new AsposeAuthError('ERR_ASPOSE_AUTH_UNAVAILABLE', `${error.message} (gave up after ${attempt} attempts in ${Date.now() - started} ms)`, {
+                status: error.status,
+                oauthError: error.oauthError,
+                oauthErrorDescription: error.oauthErrorDescription,
+                attempts: attempt,
+                cause: error.cause,
+              })
             : withAttempts(error, attempt);
-        if (final.code === 'ERR_ASPOSE_AUTH_REFUSED' && o.refusalCooldownMs > 0) {
-          this.#refusal = { error: final, until: Date.now() + o.refusalCooldownMs };
-        }
-        this.#logger?.error?.(`Aspose access token request failed: ${final.message}`);
+        this.#log('error', `Aspose access token request failed: ${final.message}`);
         throw final;
       }
       const backoff = Math.random() * Math.min(o.maxDelayMs, o.minDelayMs * 2 ** (attempt - 1));
       const delay = Math.max(retryAfter ?? 0, backoff);
-      this.#logger?.warn?.(`Aspose token request attempt ${attempt} failed (${error.message}); retrying in ${Math.round(delay)} ms`);
-      await sleep(delay, this.#closed.signal);
+      this.#log('warn', `Aspose token request attempt ${attempt} failed (${error.message}); retrying in ${formatDuration(delay)}`);
+      // The backoff; a longer Retry-After window is waited out at the top of the loop.
+      await sleep(backoff, this.#closed.signal);
     }
   }
 
@@ -374,12 +548,18 @@ export class TokenService {
   }
 
   toJSON(): object {
-    return { auth: this.auth, baseUrl: this.baseUrl, tokenUrl: this.tokenUrl, clientId: this.#opts.clientId, hasToken: this.#current !== undefined };
+    // Never calls a credential function: it may be a vault read, and its value may be secret.
+    const clientId = this.#opts.clientId ?? (this.#credentials?.dynamic ? '(from a function)' : undefined);
+    return { auth: this.auth, baseUrl: this.baseUrl, tokenUrl: this.tokenUrl, clientId, hasToken: this.#current !== undefined };
   }
 
   [inspect.custom](): string {
     return `TokenService ${inspect(this.toJSON())}`;
   }
+}
+
+function closedError(): AsposeAuthError {
+  return new AsposeAuthError('ERR_ASPOSE_AUTH_UNAVAILABLE', 'TokenService is closed', { attempts: 0 });
 }
 
 function withAttempts(error: AsposeAuthError, attempts: number): AsposeAuthError {

@@ -36,15 +36,21 @@ describe('permanent refusals', () => {
     expect(server.tokenRequests).toBe(1);
   });
 
-  test('during the refusal cooldown a second call fails fast without a request; after it, a new request is made', async () => {
+  test('during the refusal backoff a second call fails fast with the same error, saying when; after it, a new request is made', async () => {
     const server = await standIn();
     server.failToken({ kind: 'status', status: 400, body: { error: 'invalid_client' } });
-    const tokens = tokenService(server, { refusalCooldownMs: 300 });
+    const tokens = tokenService(server, { refusalBackoff: { initialDelayMs: 300 } });
+    const before = Date.now();
     const first = await rejectionOf(tokens.getToken());
     const second = await rejectionOf(tokens.getToken());
     expect(second).toMatchObject({ code: 'ERR_ASPOSE_AUTH_REFUSED', oauthError: 'invalid_client' });
     expect(second).toBe(first);
+    // Jittered down by up to half: between 150 and 300 ms after the refusal.
+    expect(first.retryAt).toBeGreaterThanOrEqual(before + 150);
+    expect(first.retryAt).toBeLessThanOrEqual(Date.now() + 300);
+    expect(first.message).toContain(new Date(first.retryAt).toISOString());
     expect(server.tokenRequests).toBe(1);
+    expect(tokens.stats).toMatchObject({ requests: 1, failures: 1, heldBack: 1 });
 
     await new Promise((r) => setTimeout(r, 350));
     const token = await tokens.getToken(); // the credentials started working (brand-new credentials do that)
@@ -152,12 +158,12 @@ describe('transient faults are retried', () => {
     expect(server.tokenRequests).toBe(2);
   });
 
-  test('a Retry-After longer than maxRetryAfterMs fails fast instead of waiting', async () => {
+  test('a Retry-After longer than maxRetryAfterMs fails fast instead of waiting, with ERR_ASPOSE_AUTH_RATE_LIMITED', async () => {
     const server = await standIn();
     server.failToken({ kind: 'status', status: 503, headers: { 'retry-after': '120' } }, 5);
     const tokens = tokenService(server, { retry: { minDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 10_000 } });
     const err = await rejectionOf(tokens.getToken());
-    expect(err).toMatchObject({ code: 'ERR_ASPOSE_AUTH_UNAVAILABLE', status: 503, attempts: 1 });
+    expect(err).toMatchObject({ code: 'ERR_ASPOSE_AUTH_RATE_LIMITED', status: 503, attempts: 1 });
     expect(server.tokenRequests).toBe(1);
   });
 
@@ -188,7 +194,8 @@ describe('transient faults are retried', () => {
     server.failToken({ kind: 'status', status: 503, headers: { 'retry-after': new Date(Date.now() + 120_000).toUTCString() } }, 5);
     const tokens = tokenService(server, { retry: { minDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 10_000 } });
     const err = await rejectionOf(tokens.getToken());
-    expect(err).toMatchObject({ code: 'ERR_ASPOSE_AUTH_UNAVAILABLE', attempts: 1 });
+    expect(err).toMatchObject({ code: 'ERR_ASPOSE_AUTH_RATE_LIMITED', attempts: 1 });
+    expect(err.retryAt).toBeGreaterThan(Date.now() + 100_000);
     expect(server.tokenRequests).toBe(1);
   });
 

@@ -67,6 +67,21 @@ export async function uploads(aspose: AsposeClient): Promise<void> {
   await aspose.request({ method: 'PUT', path: '/v4.0/words/storage/file/in/scan.png', body: form });
 }
 
+/** Stands for any secret store: HashiCorp Vault, AWS Secrets Manager, a mounted file… */
+declare const vault: { read(path: string): Promise<string> };
+
+export async function credentialsFromVault(): Promise<void> {
+  // README: Credentials from a vault
+  const aspose = new AsposeClient({
+    clientId: process.env.ASPOSE_CLIENT_ID,
+    clientSecret: () => vault.read('aspose/client-secret'), // called before each token request
+  });
+
+  // After rotating the secret in the vault, a new token uses it at once:
+  await aspose.tokens.getToken({ forceRefresh: true });
+  await aspose.close();
+}
+
 export async function errors(aspose: AsposeClient): Promise<void> {
   // README: Errors
   try {
@@ -76,6 +91,8 @@ export async function errors(aspose: AsposeClient): Promise<void> {
       console.log(err.apiCode, err.requestId); // 'ErrorItemNotFound', Aspose's request id
     } else if (err instanceof AsposeAuthError && err.code === 'ERR_ASPOSE_AUTH_REFUSED') {
       console.log(err.oauthError); // 'invalid_client': check the dashboard credentials
+    } else if (err instanceof AsposeAuthError && err.code === 'ERR_ASPOSE_AUTH_RATE_LIMITED') {
+      console.log(`no token before ${new Date(err.retryAt!).toISOString()}`); // Retry-After, e.g. Aspose's 10-minute lockout
     } else if (err instanceof AsposeError && err.code === 'ERR_ASPOSE_TIMEOUT') {
       console.log('slow operation: raise timeoutMs');
     } else {
@@ -112,4 +129,10 @@ export async function testing(): Promise<void> {
   console.log(standIn.tokenRequests, standIn.unauthorized);
   await aspose.close();
   await standIn.close();
+
+  // README: Testing your code, the rate-limit model
+  const limited = await startAsposeStandIn({ rateLimit: { maxFailures: 2, lockoutSec: 1 } }); // or rateLimit: false
+  limited.lockOut(); // lock the accepted pair out now
+  console.log(limited.rateLimitState(), limited.tokenFailures, limited.tokenRateLimited, limited.lockouts);
+  await limited.close();
 }

@@ -1,0 +1,178 @@
+/**
+ * When the next token request may be sent: `Retry-After` windows and the
+ * refusal backoff of a credential pair.
+ *
+ * Aspose rate-limits only `POST /connect/token`, per Client Id/Secret pair:
+ * past 5 refused requests (400), every request from that pair gets 429 with
+ * `Retry-After: 600` for 10 minutes, and a new pair is not affected. So the
+ * state that holds requests back lives per pair ({@link PairState}), keyed by
+ * a hash of the pair, while a `Retry-After` on any other status (a 503, say)
+ * holds back the whole service.
+ *
+ * @internal
+ */
+import { AsposeAuthError } from '../errors/errors.js';
+import { safeUrl } from './token-endpoint.js';
+
+/** The refusal backoff, resolved from `refusalBackoff`. @internal */
+export interface RefusalPolicy {
+  initialDelayMs: number;
+  maxDelayMs: number;
+  maxRequests: number;
+  windowMs: number;
+}
+
+/**
+ * A `Retry-After` window: no token request before `until`. Kept with the
+ * answer that asked for it, so that calls held back can say why.
+ *
+ * @internal
+ */
+export interface RetryWindow {
+  until: number;
+  /** The `Retry-After` as asked, in ms (before the cap). */
+  askedMs: number;
+  /** The answer that carried it. */
+  answer: AsposeAuthError;
+}
+
+/**
+ * Longest `Retry-After` honoured. A server asking for more (a misconfigured
+ * proxy's `Retry-After: 99999`, a date next year) still gets at most one
+ * request an hour, and the service recovers without a restart.
+ *
+ * @internal
+ */
+export const MAX_RETRY_WINDOW_MS = 3_600_000;
+
+/**
+ * What one credential pair has met: its refusals, for the backoff and the
+ * sliding-window limit, and its 429 lockout. Never holds the pair itself.
+ *
+ * @internal
+ */
+export class PairState {
+  /** Refusals in a row, since the last token issued. */
+  consecutiveRefusals = 0;
+  /** When the last `maxRequests` refused requests were sent, oldest first. Kept across a success: the limit counts refusals, whatever came between. */
+  readonly refusedAt: number[] = [];
+  /** The last refusal, with `retryAt`: calls get it until then. Cleared by a token. */
+  refusal: AsposeAuthError | undefined;
+  /** A 429 `Retry-After` (Aspose's lockout of this pair). Cleared by a token. */
+  lockout: RetryWindow | undefined;
+
+  /**
+   * The earliest time the sliding-window limit lets a request go: the send
+   * time of the `maxRequests`-th most recent refused request, plus `windowMs`.
+   *
+   * Why this bounds requests: a request is sent at `t` only if `t` is at least
+   * this (checked right before sending, and only one request is ever in
+   * flight). So any `maxRequests + 1` refused requests span at least
+   * `windowMs`, and no window of `windowMs` holds more than `maxRequests`.
+   */
+  limitOpensAt(policy: RefusalPolicy): number {
+    const n = this.refusedAt.length;
+    if (policy.windowMs === 0 || n < policy.maxRequests) return 0;
+    return this.refusedAt[n - policy.maxRequests]! + policy.windowMs;
+  }
+
+  /** When refusals let the next request go: the backoff, and the sliding-window limit. */
+  refusalEndsAt(policy: RefusalPolicy): number {
+    return Math.max(this.refusal?.retryAt ?? 0, this.limitOpensAt(policy));
+  }
+
+  /**
+   * Records a refusal of a request sent at `sentAt` and returns the error
+   * calls get until the next request is allowed: `error` with that time in
+   * its message and `retryAt`.
+   */
+  recordRefusal(error: AsposeAuthError, sentAt: number, now: number, policy: RefusalPolicy, retryAfterMs: number | undefined, random: () => number = Math.random): AsposeAuthError {
+    this.consecutiveRefusals++;
+    this.refusedAt.push(sentAt);
+    if (this.refusedAt.length > policy.maxRequests) this.refusedAt.shift();
+    // Exponential per refusal in a row, capped; jittered down by up to half so that
+    // processes refused together do not come back together.
+    const exponential = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** Math.min(this.consecutiveRefusals - 1, 40));
+    const backoffEnd = now + exponential * (0.5 + random() / 2);
+    const asked = retryAfterMs === undefined ? 0 : now + Math.min(retryAfterMs, MAX_RETRY_WINDOW_MS);
+    const limitEnd = this.limitOpensAt(policy);
+    const retryAt = Math.ceil(Math.max(backoffEnd, asked, limitEnd));
+    const why =
+      retryAt === limitEnd
+        ? `${policy.maxRequests} refused token requests in ${formatDuration(policy.windowMs)} is the limit (Aspose locks the pair out for 10 minutes past 5)`
+        : retryAt === Math.ceil(asked)
+          ? `the answer's Retry-After`
+          : `backoff after ${this.consecutiveRefusals} refusal${this.consecutiveRefusals === 1 ? '' : 's'} in a row`;
+    const final = new AsposeAuthError(
+      'ERR_ASPOSE_AUTH_REFUSED',
+      `${error.message}. No token request will be sent for these credentials before ${new Date(retryAt).toISOString()} (${formatDuration(retryAt - now)} after this refusal: ${why}); until then calls fail with this error. New credentials are not held back.`,
+      { status: error.status, oauthError: error.oauthError, oauthErrorDescription: error.oauthErrorDescription, attempts: error.attempts, retryAt, cause: error.cause },
+    );
+    this.refusal = final;
+    return final;
+  }
+
+  /** A token was issued for this pair: the backoff and the lockout end (the limit's record stays). */
+  recordSuccess(): void {
+    this.consecutiveRefusals = 0;
+    this.refusal = undefined;
+    this.lockout = undefined;
+  }
+}
+
+/** A {@link RetryWindow} opened now by `answer`'s `Retry-After` of `askedMs`. @internal */
+export function openWindow(answer: AsposeAuthError, askedMs: number, now: number): RetryWindow {
+  return { until: now + Math.min(askedMs, MAX_RETRY_WINDOW_MS), askedMs, answer };
+}
+
+/**
+ * The error for a call made before `window` ends: `ERR_ASPOSE_AUTH_RATE_LIMITED`
+ * with how long is left, why, and what to do. A 429 is Aspose's lockout of the
+ * pair, so it names the 10-minute rule and the credentials.
+ *
+ * @internal
+ */
+export function rateLimitedError(window: RetryWindow, now: number, tokenUrl: string, attempts: number): AsposeAuthError {
+  const a = window.answer;
+  const left = Math.max(0, window.until - now);
+  const asked = `Retry-After ${formatDuration(window.askedMs)}${window.askedMs > MAX_RETRY_WINDOW_MS ? `, honoured for ${formatDuration(MAX_RETRY_WINDOW_MS)}` : ''}`;
+  const head = `Token endpoint ${safeUrl(tokenUrl)} answered ${a.status ?? 'an error'}${a.oauthError ? ` (${a.oauthError})` : ''} with ${asked}: no token request will be sent`;
+  const when = `before ${new Date(window.until).toISOString()} (${formatDuration(left)} from now)`;
+  const message =
+    a.status === 429
+      ? `${head} for these credentials ${when}. Aspose locks a Client Id/Secret pair out of the token endpoint for 10 minutes after 5 refused token requests: check the Client Id and Client Secret on the Applications page of the Aspose Cloud dashboard (https://dashboard.aspose.cloud/applications), then wait; new credentials are not held back`
+      : `${head} ${when}: wait for it, the token endpoint asked clients to back off`;
+  return new AsposeAuthError('ERR_ASPOSE_AUTH_RATE_LIMITED', message, {
+    status: a.status,
+    oauthError: a.oauthError,
+    oauthErrorDescription: a.oauthErrorDescription,
+    attempts,
+    retryAt: window.until,
+    cause: a,
+  });
+}
+
+/**
+ * The error for a call the sliding-window limit holds back when no refusal is
+ * on record to repeat (a clock set back can do that).
+ *
+ * @internal
+ */
+export function limitError(opensAt: number, now: number, policy: RefusalPolicy): AsposeAuthError {
+  return new AsposeAuthError(
+    'ERR_ASPOSE_AUTH_REFUSED',
+    `The token endpoint refused these credentials ${policy.maxRequests} times in the last ${formatDuration(policy.windowMs)}; no token request will be sent for them before ${new Date(opensAt).toISOString()} (${formatDuration(opensAt - now)} from now), since Aspose locks the pair out for 10 minutes past 5 refusals: check the Client Id and Client Secret against the Applications page of the Aspose Cloud dashboard (https://dashboard.aspose.cloud/applications). New credentials are not held back.`,
+    { attempts: 0, retryAt: opensAt },
+  );
+}
+
+/** `1.5 s`, `42 s`, `9 min 58 s`, `2 h 5 min`: for messages. @internal */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, ms) / 1000;
+  if (s < 10) return `${Math.round(s * 10) / 10} s`;
+  if (s < 120) return `${Math.round(s)} s`;
+  const whole = Math.round(s);
+  if (whole < 7200) return `${Math.floor(whole / 60)} min${whole % 60 ? ` ${whole % 60} s` : ''}`;
+  const min = Math.round(whole / 60);
+  return `${Math.floor(min / 60)} h${min % 60 ? ` ${min % 60} min` : ''}`;
+}
