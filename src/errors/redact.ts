@@ -4,27 +4,34 @@
  * such text goes into an error, a log line or an error field, every known
  * secret in it is replaced, and so is anything shaped like a credential.
  *
- * How, in one linear pass:
+ * How, in linear time:
  *
- * 1. The text is read as a *view*: a sequence of units, each one source
- *    character or one escape (`%XX`, a JSON `\uXXXX`, `\/`, `\"`, `\\`)
- *    decoded to what it stands for, with A–Z folded to a–z. Each unit knows
- *    the span of source text it came from, so redacting units redacts whole
- *    escapes. One view covers the raw secret, its `encodeURIComponent` and
- *    form-encoded spellings (hex digits in either case, and any mixture of
- *    encoded and plain characters), a secret echoed inside a JSON string
- *    with escapes, and ASCII case changes.
+ * 1. The text is read twice, as *views*: sequences of units, its UTF-8
+ *    bytes with A–Z folded to a–z (a fold that keeps every unit in place).
+ *    The literal view takes the text as it is; the decoded one (built only
+ *    when the text holds a `%` or `\`) also decodes each escape, `%XX`,
+ *    a JSON `\uXXXX`, `\/`, `\"` and `\\`, to what it stands for. Each unit
+ *    knows where in the source it came from, so redacting units redacts
+ *    whole escapes. The literal view finds a secret echoed raw, whatever
+ *    its neighbours (after a stray `%4` a secret starting with a hex digit
+ *    would lose it into an escape in the other view); the decoded view
+ *    finds its `encodeURIComponent` and form-encoded spellings (hex digits
+ *    in either case, any mixture of encoded and plain characters) and the
+ *    secret inside a JSON string with escapes (.NET writes `+` as
+ *    `\u002B`). Both find case changes.
  * 2. For each secret, a handful of patterns in view units: the secret
- *    itself; with spaces as `+` (form encoding); its UTF-8 bytes (what
- *    `%XX` of a non-ASCII character decodes to); and the part of its base64
- *    and base64url encoding that depends only on the secret, at each of the
- *    three byte alignments it can have inside a longer base64 string (so
- *    HTTP Basic's `base64(id:secret)`, with or without padding, and a secret
- *    inside any base64 blob). All patterns are found together by one
- *    Aho–Corasick automaton: time linear in the text plus the patterns'
- *    total length, whatever the text, however many secrets.
- * 3. Generic rules judge runs of units, each unit looked at a bounded number
- *    of times: the credential after `Bearer`, a JWT-shaped string, and the
+ *    itself; with spaces as `+` (form encoding); for a secret that itself
+ *    holds a `%` or `\`, the decoded reading of each of its encodings; and
+ *    the part of its base64 and base64url encoding that depends only on
+ *    the secret, at each of the three byte alignments it can have inside a
+ *    longer base64 string (so HTTP Basic's `base64(id:secret)`, with or
+ *    without padding, and a secret inside any base64 blob), with the
+ *    characters on its edges that it shares with its neighbours, and its
+ *    padding. All patterns are found together by one Aho–Corasick
+ *    automaton: time linear in the text plus the patterns' total length,
+ *    whatever the text, however many secrets.
+ * 3. Generic rules judge runs of units in both views, each unit looked at a
+ *    bounded number of times: the credential after `Bearer`, a JWT-shaped string, and the
  *    value of `client_secret`, `access_token` or `refresh_token` (as
  *    `key=value` or JSON `"key": "value"`).
  *
@@ -130,10 +137,7 @@ export function redactHeaders(
 }
 
 // ---------------------------------------------------------------------------
-// The view: source text read as decoded, case-folded units.
-
-/** Bytes from `%XX` above 0x7F live here, apart from UTF-16 code units. */
-const BYTE = 0x10000;
+// The views: source text read as case-folded UTF-8 bytes, literally or with escapes decoded.
 
 const fold = (c: number): number => (c >= 65 && c <= 90 ? c + 32 : c);
 
@@ -143,93 +147,177 @@ function hexValue(c: number): number {
   return l >= 97 && l <= 102 ? l - 87 : -1;
 }
 
+/** The four hex digits at `i`, or -1. */
+function hex4(text: string, i: number, end: number): number {
+  if (i + 4 > end) return -1;
+  const a = hexValue(text.charCodeAt(i));
+  const b = hexValue(text.charCodeAt(i + 1));
+  const c = hexValue(text.charCodeAt(i + 2));
+  const d = hexValue(text.charCodeAt(i + 3));
+  return (a | b | c | d) < 0 ? -1 : (a << 12) | (b << 8) | (c << 4) | d;
+}
+
 interface View {
-  /** Decoded, folded units. */
-  units: Int32Array;
-  /** `starts[i]` is where unit `i` begins in the source; `starts[length]` is the end. */
+  /**
+   * One byte per unit: the source as UTF-8, with A–Z folded to a–z, and
+   * in the decoded view `%XX`, `\uXXXX`, `\/`, `\"` and `\\` decoded. There
+   * a raw `é`, `%C3%A9` and `\u00e9` all read as the same two units, so a
+   * secret spelled with some characters encoded and some not is one match.
+   */
+  units: Uint8Array;
+  /**
+   * `starts[i]` is where unit `i` begins in the source; `starts[length]` is
+   * the end. The units of one source character or escape share its start.
+   */
   starts: Int32Array;
   length: number;
 }
 
-function buildView(text: string, end: number): View {
-  const units = new Int32Array(end);
-  const starts = new Int32Array(end + 1);
+function buildView(text: string, end: number, decode: boolean): View {
+  let units = new Uint8Array(end + 16);
+  let starts = new Int32Array(end + 17);
   let m = 0;
   let i = 0;
   while (i < end) {
+    if (m + 4 > units.length - 1) {
+      // Non-ASCII text takes more than one unit a character; grow by doubling (amortised linear).
+      const u = new Uint8Array(units.length * 2);
+      u.set(units);
+      units = u;
+      const s = new Int32Array(u.length + 1);
+      s.set(starts);
+      starts = s;
+    }
+    const at = i;
     const c = text.charCodeAt(i);
-    starts[m] = i;
-    if (c === 37 /* % */ && i + 2 < end) {
+    let code = -1; // a UTF-16 code point to emit as UTF-8, if not a single byte
+    if (!decode) {
+      // Literal: the raw text, for a secret echoed as it is, whatever escapes its neighbours start.
+    } else if (c === 37 /* % */ && i + 2 < end) {
       const h = hexValue(text.charCodeAt(i + 1));
       const l = h < 0 ? -1 : hexValue(text.charCodeAt(i + 2));
       if (l >= 0) {
-        const b = h * 16 + l;
-        units[m++] = b < 0x80 ? fold(b) : BYTE + b;
+        starts[m] = at;
+        units[m++] = fold(h * 16 + l);
         i += 3;
         continue;
       }
     } else if (c === 92 /* \ */ && i + 1 < end) {
       const n = text.charCodeAt(i + 1);
-      if (n === 117 /* u */ && i + 5 < end) {
-        const a = hexValue(text.charCodeAt(i + 2));
-        const b = hexValue(text.charCodeAt(i + 3));
-        const d = hexValue(text.charCodeAt(i + 4));
-        const e = hexValue(text.charCodeAt(i + 5));
-        if ((a | b | d | e) >= 0) {
-          units[m++] = fold((a << 12) | (b << 8) | (d << 4) | e);
+      if (n === 117 /* u */) {
+        const u = hex4(text, i + 2, end);
+        if (u >= 0) {
           i += 6;
-          continue;
+          code = u;
+          // A JSON surrogate pair is two escapes.
+          if (u >= 0xd800 && u < 0xdc00 && text.charCodeAt(i) === 92 && text.charCodeAt(i + 1) === 117) {
+            const low = hex4(text, i + 2, end);
+            if (low >= 0xdc00 && low < 0xe000) {
+              code = 0x10000 + ((u - 0xd800) << 10) + (low - 0xdc00);
+              i += 6;
+            }
+          }
         }
       } else if (n === 47 /* / */ || n === 34 /* " */ || n === 92 /* \ */) {
+        starts[m] = at;
         units[m++] = n;
         i += 2;
         continue;
       }
     }
-    units[m++] = fold(c);
-    i++;
+    if (code < 0) {
+      code = c;
+      i++;
+      if (c >= 0xd800 && c < 0xdc00 && i < end) {
+        const low = text.charCodeAt(i);
+        if (low >= 0xdc00 && low < 0xe000) {
+          code = 0x10000 + ((c - 0xd800) << 10) + (low - 0xdc00);
+          i++;
+        }
+      }
+    }
+    m = emitUtf8(code, at, units, starts, m);
   }
   starts[m] = end;
   return { units, starts, length: m };
+}
+
+/** Writes `code` as UTF-8 (a lone surrogate as U+FFFD, as `Buffer.from` does), folded if ASCII. */
+function emitUtf8(code: number, at: number, units: Uint8Array, starts: Int32Array, m: number): number {
+  if (code < 0x80) {
+    starts[m] = at;
+    units[m++] = fold(code);
+    return m;
+  }
+  if (code >= 0xd800 && code < 0xe000) code = 0xfffd;
+  if (code < 0x800) {
+    starts[m] = starts[m + 1] = at;
+    units[m] = 0xc0 | (code >> 6);
+    units[m + 1] = 0x80 | (code & 63);
+    return m + 2;
+  }
+  if (code < 0x10000) {
+    starts[m] = starts[m + 1] = starts[m + 2] = at;
+    units[m] = 0xe0 | (code >> 12);
+    units[m + 1] = 0x80 | ((code >> 6) & 63);
+    units[m + 2] = 0x80 | (code & 63);
+    return m + 3;
+  }
+  starts[m] = starts[m + 1] = starts[m + 2] = starts[m + 3] = at;
+  units[m] = 0xf0 | (code >> 18);
+  units[m + 1] = 0x80 | ((code >> 12) & 63);
+  units[m + 2] = 0x80 | ((code >> 6) & 63);
+  units[m + 3] = 0x80 | (code & 63);
+  return m + 4;
 }
 
 // ---------------------------------------------------------------------------
 // Patterns for the secrets.
 
 interface Pattern {
-  units: Int32Array;
-  /** A base64 core: the characters on either side may hold a few bits of the secret too. */
-  base64: boolean;
+  units: Uint8Array;
+  /** A base64 core whose first bits share the character before it with what precedes the secret. */
+  partialLeft: boolean;
+  /** A base64 core whose last bits share the character after it with what follows (then padding may come). */
+  partialRight: boolean;
 }
 
-function unitsOf(s: string): Int32Array {
-  const out = new Int32Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = fold(s.charCodeAt(i));
-  return out;
+/** `s` as view units, taken literally: its UTF-8 bytes, ASCII folded. */
+function unitsOf(s: string): Uint8Array {
+  const bytes = Buffer.from(s, 'utf8');
+  for (let i = 0; i < bytes.length; i++) bytes[i] = fold(bytes[i]!);
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
 }
 
 function secretPatterns(secrets: readonly (string | undefined)[]): Pattern[] {
   const out = new Map<string, Pattern>();
-  // Keyed by kind and text, so a spelling shared by two secrets is searched for once.
-  const add = (key: string, units: () => Int32Array, base64: boolean) => {
-    if (key.length > 2 && !out.has(key)) out.set(key, { units: units(), base64 });
+  const add = (units: Uint8Array, partialLeft = false, partialRight = false) => {
+    // Keyed by content, so a spelling shared by two secrets is searched for once.
+    const key = `${partialLeft ? 1 : 0}${partialRight ? 1 : 0}${Buffer.from(units.buffer, units.byteOffset, units.length).toString('latin1')}`;
+    if (units.length > 0 && !out.has(key)) out.set(key, { units, partialLeft, partialRight });
   };
   for (const s of secrets) {
     if (typeof s !== 'string' || s.length < MIN_SECRET_LENGTH) continue;
-    const spellings = s.includes(' ') ? [s, s.replaceAll(' ', '+')] : [s];
-    for (const spelling of spellings) {
-      add(`t:${spelling}`, () => unitsOf(spelling), false);
-      const bytes = Buffer.from(spelling, 'utf8');
-      if (bytes.length !== spelling.length) add(`b:${bytes.toString('latin1')}`, () => Int32Array.from(bytes, (b) => (b < 0x80 ? fold(b) : BYTE + b)), false);
+    // Form encoding writes a space as '+'.
+    for (const t of s.includes(' ') ? [s, s.replaceAll(' ', '+')] : [s]) {
+      add(unitsOf(t));
+      // A secret holding what reads as an escape ('%0e', '\u0041') reads differently once
+      // decoded: search the decoded reading of each of its single encodings too.
+      if (t.includes('%') || t.includes('\\')) {
+        for (const e of [t, encodeURIComponent(t), new URLSearchParams({ t }).toString().slice(2), JSON.stringify(t).slice(1, -1)]) {
+          const view = buildView(e, e.length, true);
+          add(view.units.slice(0, view.length));
+        }
+      }
     }
     const bytes = Buffer.from(s, 'utf8');
     for (let k = 0; k < 3; k++) {
       const shifted = Buffer.concat([Buffer.alloc(k), bytes]).toString('base64');
       // Character j holds bits 6j..6j+5 of the stream; keep those that fall wholly within the secret's bytes.
       const core = shifted.slice(Math.ceil((8 * k) / 6), Math.floor((8 * k + 8 * bytes.length) / 6));
-      const url = core.replaceAll('+', '-').replaceAll('/', '_');
-      add(`6:${core}`, () => unitsOf(core), true);
-      add(`6:${url}`, () => unitsOf(url), true);
+      const partialRight = (k + bytes.length) % 3 !== 0;
+      add(unitsOf(core), k > 0, partialRight);
+      add(unitsOf(core.replaceAll('+', '-').replaceAll('/', '_')), k > 0, partialRight);
     }
   }
   return [...out.values()];
@@ -247,14 +335,16 @@ class Automaton {
   readonly #fail: Int32Array;
   /** Length of the longest pattern ending at this node (its own, or one reached by failure links). */
   readonly #outLen: Int32Array;
-  /** Same, counting only base64 cores. */
-  readonly #base64Len: Int32Array;
+  /** Reach back of the longest base64 core ending here that takes the character before it (its length plus one). */
+  readonly #leftReach: Int32Array;
+  /** 1 if a base64 core ending here takes the character after it, and any padding. */
+  readonly #rightPartial: Uint8Array;
   /** Children other than the node made right after their parent, by parent then unit. */
   readonly #branches = new Map<number, Map<number, number>>();
   /** Which nodes have an entry in `#branches`, so most lookups never touch the map. */
   readonly #branched: Uint8Array;
-  /** The root's children by ASCII unit, plus one (0: none): the root is asked about every unit it meets. */
-  readonly #rootAscii = new Int32Array(128);
+  /** The root's children by unit, plus one (0: none): the root is asked about every unit it meets. */
+  readonly #rootChildren = new Int32Array(256);
   readonly #count: number;
 
   constructor(patterns: readonly Pattern[]) {
@@ -269,7 +359,8 @@ class Automaton {
     const label = (this.#label = new Int32Array(total));
     const depth = new Int32Array(total);
     const outLen = (this.#outLen = new Int32Array(total));
-    const base64Len = (this.#base64Len = new Int32Array(total));
+    const leftReach = (this.#leftReach = new Int32Array(total));
+    const rightPartial = (this.#rightPartial = new Uint8Array(total));
     const fail = (this.#fail = new Int32Array(total));
     const branched = (this.#branched = new Uint8Array(total));
     let count = 1;
@@ -289,8 +380,8 @@ class Automaton {
         parent[w] = v;
         label[w] = c;
         depth[w] = depth[v]! + 1;
-        if (v === 0 && c < 128) {
-          this.#rootAscii[c] = w + 1;
+        if (v === 0) {
+          this.#rootChildren[c] = w + 1;
         } else if (w !== v + 1) {
           let map = this.#branches.get(v);
           if (!map) this.#branches.set(v, (map = new Map()));
@@ -299,8 +390,9 @@ class Automaton {
         }
         v = w;
       }
-      outLen[v] = p.units.length;
-      if (p.base64) base64Len[v] = p.units.length;
+      outLen[v] = Math.max(outLen[v]!, units.length);
+      if (p.partialLeft) leftReach[v] = units.length + 1;
+      if (p.partialRight) rightPartial[v] = 1;
     }
     this.#count = count;
 
@@ -310,7 +402,7 @@ class Automaton {
     for (let d = 1; d < byDepth.length; d++) byDepth[d]! += byDepth[d - 1]!;
     const order = new Int32Array(count);
     for (let v = 1; v < count; v++) order[byDepth[depth[v]!]!++] = v;
-    const rootAscii = this.#rootAscii;
+    const rootChildren = this.#rootChildren;
     for (let o = 0; o < count - 1; o++) {
       const v = order[o]!;
       const p = parent[v]!;
@@ -321,8 +413,8 @@ class Automaton {
         for (;;) {
           // this.#next, inlined: this loop runs for every node of every build.
           let w: number;
-          if (s === 0 && c < 128) w = rootAscii[c]! - 1;
-          else if (parent[s + 1] === s && label[s + 1] === c && s + 1 < count) w = s + 1;
+          if (s === 0) w = rootChildren[c]! - 1;
+          else if (s + 1 < count && parent[s + 1] === s && label[s + 1] === c) w = s + 1;
           else w = branched[s] === 1 ? (this.#branches.get(s)!.get(c) ?? -1) : -1;
           if (w >= 0) {
             f = w;
@@ -334,24 +426,26 @@ class Automaton {
       }
       fail[v] = f;
       if (outLen[f]! > outLen[v]!) outLen[v] = outLen[f]!;
-      if (base64Len[f]! > base64Len[v]!) base64Len[v] = base64Len[f]!;
+      if (leftReach[f]! > leftReach[v]!) leftReach[v] = leftReach[f]!;
+      rightPartial[v]! |= rightPartial[f]!;
     }
   }
 
   #next(v: number, c: number, count: number): number {
-    if (v === 0 && c < 128) return this.#rootAscii[c]! - 1;
+    if (v === 0) return this.#rootChildren[c]! - 1;
     const n = v + 1;
     if (n < count && this.#parent[n] === v && this.#label[n] === c) return n;
     return this.#branched[v] === 1 ? (this.#branches.get(v)!.get(c) ?? -1) : -1;
   }
 
-  /** Marks every pattern occurrence in `view` into `marks` (a difference array). */
-  scan(view: View, marks: Int32Array): void {
+  /** Marks every pattern occurrence in `view` as covered. */
+  scan(view: View, covered: Int32Array): void {
     const { units, length } = view;
     const count = this.#count;
     const fail = this.#fail;
     const outLen = this.#outLen;
-    const base64Len = this.#base64Len;
+    const leftReach = this.#leftReach;
+    const rightPartial = this.#rightPartial;
     let s = 0;
     for (let i = 0; i < length; i++) {
       const c = units[i]!;
@@ -368,18 +462,15 @@ class Automaton {
       if (len === 0) continue;
       let from = i + 1 - len;
       let to = i + 1;
-      const b64 = base64Len[s]!;
-      if (b64 > 0) {
-        // The characters just outside a base64 core mix the secret's first and last bits with
-        // their neighbours', and padding follows it: take up to two of each side, and the '='s.
-        let left = i + 1 - b64;
-        for (let k = 0; k < 2 && left > 0 && isBase64Unit(units[left - 1]!); k++) left--;
-        if (left < from) from = left;
-        for (let k = 0; k < 2 && to < length && isBase64Unit(units[to]!); k++) to++;
+      // A base64 core at an odd alignment shares its edge characters with its neighbours' bits:
+      // take those too, and the padding after it.
+      const reach = leftReach[s]!;
+      if (reach > 0 && i + 1 - reach >= 0 && i + 1 - reach < from && isBase64Unit(units[i + 1 - reach]!)) from = i + 1 - reach;
+      if (rightPartial[s] === 1) {
+        if (to < length && isBase64Unit(units[to]!)) to++;
         for (let k = 0; k < 2 && to < length && units[to] === 61 /* = */; k++) to++;
       }
-      marks[from]!++;
-      marks[to]!--;
+      cover(view, covered, from, to);
     }
   }
 }
@@ -419,7 +510,7 @@ function endsCredential(c: number): boolean {
 const BEARER = unitsOf('bearer');
 const KEYS = ['client_secret', 'access_token', 'refresh_token'].map(unitsOf);
 
-function endsWith(units: Int32Array, end: number, start: number, word: Int32Array): boolean {
+function endsWith(units: Uint8Array, end: number, start: number, word: Uint8Array): boolean {
   if (end - start < word.length) return false;
   for (let k = 0; k < word.length; k++) if (units[end - word.length + k] !== word[k]) return false;
   return true;
@@ -432,7 +523,7 @@ function endsWith(units: Int32Array, end: number, start: number, word: Int32Arra
  * a Bearer credential turns out to be an auth-param (`Bearer realm="x"`),
  * precomputed next-stop tables answer in constant time.
  */
-function markKeyedCredentials(view: View, marks: Int32Array): void {
+function markKeyedCredentials(view: View, covered: Int32Array): void {
   const { units, length } = view;
   let tables: { stop: Int32Array; eq: Int32Array; eqEnd: Int32Array } | undefined;
   let i = 0;
@@ -455,8 +546,7 @@ function markKeyedCredentials(view: View, marks: Int32Array): void {
       // (which may end in '=' padding, but has nothing after it).
       const eq = tables.eq[k]!;
       if (eq < stop && (tables.eqEnd[eq]! < stop || units[stop] === 34)) continue;
-      marks[k]!++;
-      marks[stop]!--;
+      cover(view, covered, k, stop);
       i = stop;
       continue;
     }
@@ -480,8 +570,7 @@ function markKeyedCredentials(view: View, marks: Int32Array): void {
       let e = k;
       while (e < length && (quoted ? units[e] !== 34 : !endsCredential(units[e]!))) e++;
       if (e > k) {
-        marks[k]!++;
-        marks[e]!--;
+        cover(view, covered, k, e);
         i = e;
       }
     }
@@ -489,7 +578,7 @@ function markKeyedCredentials(view: View, marks: Int32Array): void {
 }
 
 /** For each unit: where the credential starting there ends, the next '=', and where that '=' run ends. */
-function credentialTables(units: Int32Array, length: number): { stop: Int32Array; eq: Int32Array; eqEnd: Int32Array } {
+function credentialTables(units: Uint8Array, length: number): { stop: Int32Array; eq: Int32Array; eqEnd: Int32Array } {
   const stop = new Int32Array(length + 1);
   const eq = new Int32Array(length + 1);
   const eqEnd = new Int32Array(length + 1);
@@ -511,7 +600,7 @@ const isJwtUnit = (c: number): boolean => isWordUnit(c) || c === 45 /* - */ || c
  * four, then a dot. Marked from `eyJ` to the end of the run. Each run is
  * split at its dots once, so every unit is looked at a bounded number of times.
  */
-function markJwts(view: View, marks: Int32Array): void {
+function markJwts(view: View, covered: Int32Array): void {
   const { units, length } = view;
   const dots: number[] = [];
   let i = 0;
@@ -541,8 +630,7 @@ function markJwts(view: View, marks: Int32Array): void {
         }
       }
       if (at >= 0) {
-        marks[at]!++;
-        marks[end]!--;
+        cover(view, covered, at, end);
         break;
       }
     }
@@ -551,23 +639,39 @@ function markJwts(view: View, marks: Int32Array): void {
 
 // ---------------------------------------------------------------------------
 
+/**
+ * Covers units `from` to `to` of `view`, as source text, in `covered` (a
+ * difference array over source positions).
+ */
+function cover(view: View, covered: Int32Array, from: number, to: number): void {
+  covered[view.starts[from]!]!++;
+  covered[view.starts[to]!]!--;
+}
+
 function redactText(text: string, automaton: Automaton | undefined, margin: number): string {
   const n = text.length;
   const cut = n > MAX_REDACTED_LENGTH ? MAX_REDACTED_LENGTH : n;
-  const view = buildView(text, Math.min(n, cut + margin));
-  const marks = new Int32Array(view.length + 1);
-  automaton?.scan(view, marks);
-  markKeyedCredentials(view, marks);
-  markJwts(view, marks);
+  const end = Math.min(n, cut + margin);
+  const covered = new Int32Array(end + 1);
+  // Two readings: the text as it is, and with its escapes decoded. A raw secret is found in the
+  // first whatever its neighbours (a '%4' just before it would swallow its first character into an
+  // escape in the second); an encoded one in the second. Escapes are rare: skip the second without them.
+  const literal = buildView(text, end, false);
+  const views = [literal];
+  const escaped = text.indexOf('%') >= 0 || text.indexOf('\\') >= 0;
+  if (escaped) views.push(buildView(text, end, true));
+  for (const view of views) {
+    automaton?.scan(view, covered);
+    markKeyedCredentials(view, covered);
+    markJwts(view, covered);
+  }
 
-  const { starts, length } = view;
   const parts: string[] = [];
   let copied = 0; // source text before this is in `parts`
   let depth = 0;
   let inside = false;
-  for (let u = 0; u < length; u++) {
-    depth += marks[u]!;
-    const at = starts[u]!;
+  for (let at = 0; at < end; at++) {
+    depth += covered[at]!;
     if (!inside) {
       // Cut only outside a redaction, so no part of a secret survives the cut.
       if (at >= cut) break;
@@ -581,7 +685,7 @@ function redactText(text: string, automaton: Automaton | undefined, margin: numb
       if (at >= cut) break;
     }
   }
-  if (inside) copied = starts[length]!;
+  if (inside) copied = end;
   if (parts.length === 0 && cut === n) return text;
   const stop = cut === n ? n : Math.max(copied, cut);
   parts.push(text.slice(copied, stop));
