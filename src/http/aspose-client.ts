@@ -5,7 +5,7 @@ import { Agent } from './undici.js';
 import { toUndiciDispatcher } from './foreign-dispatcher.js';
 import { RequestLimits } from './request-limits.js';
 import { AsposeApiError, AsposeError, AsposeRequestError } from '../errors/errors.js';
-import { RedactorCache, redactHeaders } from '../errors/redact.js';
+import { RedactorCache, redactErrorData, redactHeaders } from '../errors/redact.js';
 import { resolveOptions, type AsposeClientOptions as BaseClientOptions, type ResolvedOptions } from '../config/options.js';
 import { TokenService } from '../token/token-service.js';
 import { asposeAuthInterceptor, type BodyFactory } from './auth-interceptor.js';
@@ -284,6 +284,8 @@ export class AsposeClient {
 
   #requestError(err: unknown, method: string, path: string, signal: AbortSignal | undefined): AsposeError {
     if (err instanceof AsposeError) return err;
+    // Kept as the cause: undici's parser error holds the server's unparsed bytes, which can echo the token.
+    redactErrorData(err, this.#redactors.for(this.tokens.sensitiveValues()));
     const e = err as { code?: string; name?: string; message?: string };
     const where = `${method} ${pathOnly(path)}`;
     const details = { method, path: pathOnly(path), cause: err };

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { format, inspect } from 'node:util';
 import { AsposeApiError, AsposeAuthError, AsposeClient, type AsposeLogger } from 'aspose-cloud-auth';
 import { MAX_REDACTED_LENGTH, MIN_SECRET_LENGTH, REDACTED, redact } from '../../src/errors/redact';
@@ -302,6 +302,34 @@ describe.each<TokenKind>(['opaque', 'jwt-shaped'])('an API that echoes everythin
     expect(server.issued.length).toBeGreaterThan(1);
     expectNothingLeaks(server, ...errors);
   });
+});
+
+test("a malformed answer echoing the token: undici's parser error, kept as the cause, holds it redacted", async () => {
+  const server = await hostileServer();
+  server.token = { kind: 'opaque' };
+  // A raw TCP server: an answer undici cannot parse, after a header echoing the Authorization header.
+  const raw = track(
+    createNetServer((socket) => {
+      socket.once('data', (request: Buffer) => {
+        const auth = /^authorization: *(.*)$/im.exec(request.toString('latin1'))?.[1]?.trim() ?? '';
+        const token = auth.replace(/^Bearer /, '');
+        socket.end(`HTTP/1.1 200 OK\r\nX-Echo: ${b64(token)}\r\nBad Header\x01: ${auth} ${encodeURIComponent(token)}\r\n\r\n{}`);
+      });
+    }),
+    (s) => new Promise((resolve) => s.close(resolve)),
+  );
+  await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve));
+  const aspose = hostileClient(server, { baseUrl: `http://127.0.0.1:${(raw.address() as AddressInfo).port}` });
+  const fromJson = await rejectionOf(aspose.get('/v4.0/words/a.docx'));
+  const fromRequest = await rejectionOf(aspose.request({ method: 'GET', path: '/v4.0/words/a.docx' }));
+  for (const err of [fromJson, fromRequest]) {
+    expect(err.code).toBe('ERR_ASPOSE_NETWORK');
+    // Still undici's own error, so code checks work, with the server's bytes redacted.
+    expect(err.cause.name).toBe('HTTPParserError');
+    expect(err.cause.data).toContain(`Bearer ${REDACTED}`);
+  }
+  expect(server.issued).toHaveLength(1);
+  expectNothingLeaks(server, fromJson, fromRequest);
 });
 
 test('an ordinary API error is not redacted', async () => {
