@@ -354,11 +354,12 @@ describe('a token endpoint that echoes the secret and the pair', () => {
     const aspose = hostileClient(server);
     const fromService = await rejectionOf(aspose.tokens.getToken());
     const fromCall = await rejectionOf(aspose.get('/v4.0/words/a.docx'));
-    for (const err of [fromService, fromCall]) {
-      expect(err).toBeInstanceOf(AsposeAuthError);
-      expect(err.code).toBe('ERR_ASPOSE_AUTH_REFUSED');
-      expect(err.oauthErrorDescription).toContain(REDACTED);
-    }
+    expect(fromService).toBeInstanceOf(AsposeAuthError);
+    expect(fromService.code).toBe('ERR_ASPOSE_AUTH_REFUSED');
+    expect(fromService.oauthErrorDescription).toContain(REDACTED);
+    expect(fromService.message).toContain(REDACTED);
+    // The second refusal may be answered from a cooldown rather than the server; either way, an auth error.
+    expect(fromCall).toBeInstanceOf(AsposeAuthError);
     expectNothingLeaks(server, fromService, fromCall);
   });
 
