@@ -336,36 +336,43 @@ function secretPatterns(secrets: readonly (string | undefined)[]): Pattern[] {
       // Character j holds bits 6j..6j+5 of the stream; keep those that fall wholly within the secret's bytes.
       const core = shifted.slice(Math.ceil((8 * k) / 6), Math.floor((8 * k + 8 * bytes.length) / 6));
       const partialRight = (k + bytes.length) % 3 !== 0;
-      add(unitsOf(core), k > 0, partialRight);
-      add(unitsOf(core.replaceAll('+', '-').replaceAll('/', '_')), k > 0, partialRight);
+      add(unitsOf(core), k > 0, partialRight); // base64url too: see alike()
     }
   }
   return [...out.values()];
 }
 
+/** Node flags. */
+const CHAIN = 1; // the node made right after this one is its child
+const BRANCHED = 2; // it has children in the branch map
+const RIGHT_PARTIAL = 4; // a base64 core ending here takes the character after it, and any padding
+
+/**
+ * The automaton reads base64 and base64url alike ('-' as '+', '_' as '/'), so
+ * one pattern covers both alphabets; a raw secret read this way may match a
+ * neighbour spelling of itself, which only redacts more.
+ */
+const alike = (c: number): number => (c === 45 ? 43 : c === 95 ? 47 : c);
+
 /**
  * Aho–Corasick over view units. Patterns are long and few, so the trie is
- * mostly chains: a node's first child is usually the node made right after
- * it, and only branches go in a map.
+ * mostly chains: a node's child is usually the node made right after it,
+ * and only branches go in a map. About ten bytes a node: a client keeps
+ * one automaton (for its current secrets) after its first API error.
  */
 class Automaton {
   readonly longest: number;
-  readonly #parent: Int32Array;
-  readonly #label: Int32Array;
+  readonly #label: Uint8Array;
+  readonly #flags: Uint8Array;
   readonly #fail: Int32Array;
   /** Length of the longest pattern ending at this node (its own, or one reached by failure links). */
-  readonly #outLen: Int32Array;
-  /** Reach back of the longest base64 core ending here that takes the character before it (its length plus one). */
-  readonly #leftReach: Int32Array;
-  /** 1 if a base64 core ending here takes the character after it, and any padding. */
-  readonly #rightPartial: Uint8Array;
+  readonly #outLen: Uint16Array | Int32Array;
+  /** How far back the longest base64 core ending here that takes the character before it reaches (its length plus one). */
+  readonly #leftReach: Uint16Array | Int32Array;
+  /** The root's children by unit, plus one (0: none): the root is asked about every unit it meets. */
+  readonly #root = new Int32Array(256);
   /** Children other than the node made right after their parent, by parent then unit. */
   readonly #branches = new Map<number, Map<number, number>>();
-  /** Which nodes have an entry in `#branches`, so most lookups never touch the map. */
-  readonly #branched: Uint8Array;
-  /** The root's children by unit, plus one (0: none): the root is asked about every unit it meets. */
-  readonly #rootChildren = new Int32Array(256);
-  readonly #count: number;
 
   constructor(patterns: readonly Pattern[]) {
     let total = 1;
@@ -375,46 +382,49 @@ class Automaton {
       longest = Math.max(longest, p.units.length);
     }
     this.longest = longest;
-    const parent = (this.#parent = new Int32Array(total));
-    const label = (this.#label = new Int32Array(total));
-    const depth = new Int32Array(total);
-    const outLen = (this.#outLen = new Int32Array(total));
-    const leftReach = (this.#leftReach = new Int32Array(total));
-    const rightPartial = (this.#rightPartial = new Uint8Array(total));
+    const Lengths = longest + 1 < 0x10000 ? Uint16Array : Int32Array;
+    const label = (this.#label = new Uint8Array(total));
+    const flags = (this.#flags = new Uint8Array(total));
     const fail = (this.#fail = new Int32Array(total));
-    const branched = (this.#branched = new Uint8Array(total));
+    const outLen = (this.#outLen = new Lengths(total));
+    const leftReach = (this.#leftReach = new Lengths(total));
+    // Only while building.
+    const parent = new Int32Array(total);
+    const depth = new Int32Array(total);
+
     let count = 1;
     for (const p of patterns) {
+      const units = p.units;
       let v = 0;
       let k = 0;
-      const units = p.units;
       // Follow what is already there, then append the rest as a chain.
       for (; k < units.length; k++) {
-        const w = this.#next(v, units[k]!, count);
+        const w = this.#next(v, alike(units[k]!));
         if (w < 0) break;
         v = w;
       }
       for (; k < units.length; k++) {
         const w = count++;
-        const c = units[k]!;
+        const c = alike(units[k]!);
         parent[w] = v;
         label[w] = c;
         depth[w] = depth[v]! + 1;
         if (v === 0) {
-          this.#rootChildren[c] = w + 1;
-        } else if (w !== v + 1) {
+          this.#root[c] = w + 1;
+        } else if (w === v + 1) {
+          flags[v]! |= CHAIN;
+        } else {
           let map = this.#branches.get(v);
           if (!map) this.#branches.set(v, (map = new Map()));
           map.set(c, w);
-          branched[v] = 1;
+          flags[v]! |= BRANCHED;
         }
         v = w;
       }
-      outLen[v] = Math.max(outLen[v]!, units.length);
+      if (units.length > outLen[v]!) outLen[v] = units.length;
       if (p.partialLeft) leftReach[v] = units.length + 1;
-      if (p.partialRight) rightPartial[v] = 1;
+      if (p.partialRight) flags[v]! |= RIGHT_PARTIAL;
     }
-    this.#count = count;
 
     // Failure links in breadth-first order (nodes sorted by depth).
     const byDepth = new Int32Array(longest + 2);
@@ -422,55 +432,47 @@ class Automaton {
     for (let d = 1; d < byDepth.length; d++) byDepth[d]! += byDepth[d - 1]!;
     const order = new Int32Array(count);
     for (let v = 1; v < count; v++) order[byDepth[depth[v]!]!++] = v;
-    const rootChildren = this.#rootChildren;
     for (let o = 0; o < count - 1; o++) {
       const v = order[o]!;
       const p = parent[v]!;
       let f = 0;
       if (p !== 0) {
         const c = label[v]!;
-        let s = fail[p]!;
-        for (;;) {
-          // this.#next, inlined: this loop runs for every node of every build.
-          let w: number;
-          if (s === 0) w = rootChildren[c]! - 1;
-          else if (s + 1 < count && parent[s + 1] === s && label[s + 1] === c) w = s + 1;
-          else w = branched[s] === 1 ? (this.#branches.get(s)!.get(c) ?? -1) : -1;
+        for (let s = fail[p]!; ; s = fail[s]!) {
+          const w = this.#next(s, c);
           if (w >= 0) {
             f = w;
             break;
           }
           if (s === 0) break;
-          s = fail[s]!;
         }
       }
       fail[v] = f;
       if (outLen[f]! > outLen[v]!) outLen[v] = outLen[f]!;
       if (leftReach[f]! > leftReach[v]!) leftReach[v] = leftReach[f]!;
-      rightPartial[v]! |= rightPartial[f]!;
+      flags[v]! |= flags[f]! & RIGHT_PARTIAL;
     }
   }
 
-  #next(v: number, c: number, count: number): number {
-    if (v === 0) return this.#rootChildren[c]! - 1;
-    const n = v + 1;
-    if (n < count && this.#parent[n] === v && this.#label[n] === c) return n;
-    return this.#branched[v] === 1 ? (this.#branches.get(v)!.get(c) ?? -1) : -1;
+  #next(v: number, c: number): number {
+    if (v === 0) return this.#root[c]! - 1;
+    const f = this.#flags[v]!;
+    if ((f & CHAIN) !== 0 && this.#label[v + 1] === c) return v + 1;
+    return (f & BRANCHED) !== 0 ? (this.#branches.get(v)!.get(c) ?? -1) : -1;
   }
 
   /** Marks every pattern occurrence in `view` as covered. */
   scan(view: View, covered: Int32Array): void {
     const { units, length } = view;
-    const count = this.#count;
     const fail = this.#fail;
+    const flags = this.#flags;
     const outLen = this.#outLen;
     const leftReach = this.#leftReach;
-    const rightPartial = this.#rightPartial;
     let s = 0;
     for (let i = 0; i < length; i++) {
-      const c = units[i]!;
+      const c = alike(units[i]!);
       for (;;) {
-        const w = this.#next(s, c, count);
+        const w = this.#next(s, c);
         if (w >= 0) {
           s = w;
           break;
@@ -486,7 +488,7 @@ class Automaton {
       // take those too, and the padding after it.
       const reach = leftReach[s]!;
       if (reach > 0 && i + 1 - reach >= 0 && i + 1 - reach < from && isBase64Unit(units[i + 1 - reach]!)) from = i + 1 - reach;
-      if (rightPartial[s] === 1) {
+      if ((flags[s]! & RIGHT_PARTIAL) !== 0) {
         if (to < length && isBase64Unit(units[to]!)) to++;
         for (let k = 0; k < 2 && to < length && units[to] === 61 /* = */; k++) to++;
       }
