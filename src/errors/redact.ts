@@ -141,16 +141,17 @@ export function redactHeaders(
  * in `data`, and that can echo the request's `Authorization` header.
  * Redacts such a field in place, along the `cause` chain; the error keeps
  * its class, `code` and message, so `instanceof` and `code` checks still work.
+ * `redactor` is asked for only when there is something to redact.
  *
  * @internal
  */
-export function redactErrorData(err: unknown, redactor: Redactor): void {
+export function redactErrorData(err: unknown, redactor: () => Redactor): void {
   let e = err;
   for (let depth = 0; depth < 8 && e !== null && typeof e === 'object'; depth++) {
     const data = Object.hasOwn(e, 'data') ? (e as { data?: unknown }).data : undefined;
     if (typeof data === 'string') {
       const d = Object.getOwnPropertyDescriptor(e, 'data')!;
-      if (d.configurable || d.writable) Object.defineProperty(e, 'data', { ...d, value: redactor(data) });
+      if (d.configurable || d.writable) Object.defineProperty(e, 'data', { ...d, value: redactor()(data) });
     }
     e = (e as { cause?: unknown }).cause;
   }

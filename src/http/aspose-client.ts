@@ -285,7 +285,7 @@ export class AsposeClient {
   #requestError(err: unknown, method: string, path: string, signal: AbortSignal | undefined): AsposeError {
     if (err instanceof AsposeError) return err;
     // Kept as the cause: undici's parser error holds the server's unparsed bytes, which can echo the token.
-    redactErrorData(err, this.#redactors.for(this.tokens.sensitiveValues()));
+    redactErrorData(err, () => this.#redactors.for(this.tokens.sensitiveValues()));
     const e = err as { code?: string; name?: string; message?: string };
     const where = `${method} ${pathOnly(path)}`;
     const details = { method, path: pathOnly(path), cause: err };
