@@ -152,23 +152,32 @@ export interface AsposeApiErrorDetails extends AsposeErrorOptions {
  * `{"Error":{"Code","Message"},"RequestId"}` (Words, Cells) and
  * `{"error":{"code","message"},"requestId"}` (BarCode v4), and the PDF shape
  * `{"Code","Message","InnerError":{"RequestId"}}`.
+ *
+ * Everything taken from the answer (code, message, request id, body,
+ * headers, and so the message built from them) is redacted before it gets
+ * here: an API that echoes the token or secret, in any encoding, does not
+ * put it in this error.
  */
 export class AsposeApiError extends AsposeError {
   /** HTTP status code of the answer. */
   readonly status: number;
-  /** Aspose's own error code, such as `ErrorItemNotFound`, when the body had one. */
+  /** Aspose's own error code, such as `ErrorItemNotFound`, when the body had one (redacted, at most 200 characters). */
   readonly apiCode: string | undefined;
-  /** Aspose's own error message, when the body had one. */
+  /** Aspose's own error message, when the body had one (redacted, at most 1000 characters). */
   readonly apiMessage: string | undefined;
-  /** Aspose's request id, to quote to Aspose support. */
+  /** Aspose's request id, to quote to Aspose support (redacted, at most 200 characters). */
   readonly requestId: string | undefined;
   /** HTTP method of the failed request. */
   readonly method: string;
   /** Path of the failed request, without its query string. */
   readonly path: string;
-  /** The response body as text, with any Bearer token or JWT in it redacted. Not enumerable, so it does not flood logs. */
+  /**
+   * The response body as text, redacted (the client secret, the tokens and any credential-shaped
+   * string, in any of the spellings listed under Security in the README) and cut after 1 MiB.
+   * Not enumerable, so it does not flood logs.
+   */
   declare readonly body: string;
-  /** The response headers. Not enumerable, so they do not flood logs. */
+  /** A redacted copy of the response headers (names and every value). Not enumerable, so they do not flood logs. */
   declare readonly headers: Record<string, string | string[] | undefined>;
 
   constructor(details: AsposeApiErrorDetails) {

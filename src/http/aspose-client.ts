@@ -5,7 +5,7 @@ import { Agent } from './undici.js';
 import { toUndiciDispatcher } from './foreign-dispatcher.js';
 import { RequestLimits } from './request-limits.js';
 import { AsposeApiError, AsposeError, AsposeRequestError } from '../errors/errors.js';
-import { redact } from '../errors/redact.js';
+import { RedactorCache, redactErrorData, redactHeaders } from '../errors/redact.js';
 import { resolveOptions, type AsposeClientOptions as BaseClientOptions, type ResolvedOptions } from '../config/options.js';
 import { TokenService } from '../token/token-service.js';
 import { asposeAuthInterceptor, type BodyFactory } from './auth-interceptor.js';
@@ -95,6 +95,8 @@ export class AsposeClient {
   readonly #defaultHeaders: Record<string, string> | undefined;
   #closed = false;
   #closing: Promise<void> | undefined;
+  /** Redacts API errors with the token service's secrets; rebuilt only when a token changes. */
+  readonly #redactors = new RedactorCache();
 
   /**
    * @throws {AsposeConfigError} naming every missing or malformed option.
@@ -231,16 +233,19 @@ export class AsposeClient {
     const status = res.statusCode;
     if (status < 200 || status >= 300) {
       const parsed = parseAsposeErrorBody(text);
+      // An API that echoes what it was sent (the token, in any encoding) must not put it in our
+      // error: every field from the answer is redacted, then cut, so no cut leaves part of a secret.
+      const redact = this.#redactors.for(this.tokens.sensitiveValues());
+      const field = (value: string | undefined, max: number) => (value === undefined ? undefined : redact(value).slice(0, max));
       throw new AsposeApiError({
         status,
-        apiCode: parsed.apiCode,
-        apiMessage: parsed.apiMessage === undefined ? undefined : redact(parsed.apiMessage, []).slice(0, 1000),
-        requestId: parsed.requestId,
+        apiCode: field(parsed.apiCode, 200),
+        apiMessage: field(parsed.apiMessage, 1000),
+        requestId: field(parsed.requestId, 200),
         method,
-        path: pathOnly(path),
-        // An API that echoes the request's Authorization header must not put the token in our error.
-        body: redact(text, []),
-        headers: res.headers,
+        path: redact(pathOnly(path)),
+        body: redact(text),
+        headers: redactHeaders(res.headers, redact),
       });
     }
     if (text === '' || status === 204) return undefined as T;
@@ -279,6 +284,8 @@ export class AsposeClient {
 
   #requestError(err: unknown, method: string, path: string, signal: AbortSignal | undefined): AsposeError {
     if (err instanceof AsposeError) return err;
+    // Kept as the cause: undici's parser error holds the server's unparsed bytes, which can echo the token.
+    redactErrorData(err, () => this.#redactors.for(this.tokens.sensitiveValues()));
     const e = err as { code?: string; name?: string; message?: string };
     const where = `${method} ${pathOnly(path)}`;
     const details = { method, path: pathOnly(path), cause: err };

@@ -102,7 +102,7 @@ function tokenLifetime(expiresIn: unknown, value: string, sentAt: number, fallba
  * @internal
  */
 export async function requestTokenOnce(req: TokenRequest): Promise<TokenAttempt> {
-  const secrets = [req.clientSecret];
+  const secrets = [req.clientSecret, `${req.clientId}:${req.clientSecret}`];
   const sentAt = Date.now();
   const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: req.clientId, client_secret: req.clientSecret });
   if (req.scope) form.set('scope', req.scope);

@@ -42,11 +42,18 @@ function renderings(thing: unknown): string[] {
   return out;
 }
 
-/** Secret fragments: the secret raw and form-encoded, any 12-character piece of it, and every issued token and its signature. */
+/** The stand-in's client id, and so the first half of what HTTP Basic would encode. */
+const PAIR = `stand-in-client-id:${SECRET}`;
+const base64Forms = (v: string) => [Buffer.from(v).toString('base64').replace(/=+$/, ''), Buffer.from(v).toString('base64url')];
+
+/**
+ * Secret fragments: the secret raw, form-encoded and in base64, any 12-character piece of each,
+ * the clientId:secret pair in base64 (HTTP Basic), and every issued token and its signature.
+ */
 function needles(): string[] {
-  const forms = [SECRET, encodeURIComponent(SECRET), new URLSearchParams({ s: SECRET }).toString().slice(2)];
+  const forms = [SECRET, encodeURIComponent(SECRET), new URLSearchParams({ s: SECRET }).toString().slice(2), ...base64Forms(SECRET)];
   const pieces = forms.flatMap((f) => Array.from({ length: f.length - 11 }, (_, i) => f.slice(i, i + 12)));
-  return [...new Set([...forms, ...pieces, ...issued, ...issued.map((t) => t.split('.')[2]!)])];
+  return [...new Set([...forms, ...pieces, ...base64Forms(PAIR), ...issued, ...issued.map((t) => t.split('.')[2]!)])];
 }
 
 function expectNoSecrets(what: string, ...things: unknown[]): void {
@@ -90,6 +97,7 @@ test('the secret-finder finds what it is looking for', () => {
   try {
     expect(() => expectNoSecrets('x', new Error(`oops ${SECRET}`))).toThrow(/client secret/);
     expect(() => expectNoSecrets('x', { s: encodeURIComponent(SECRET) })).toThrow(/secret fragment/);
+    expect(() => expectNoSecrets('x', `Basic ${Buffer.from(PAIR).toString('base64')}`)).toThrow(/secret fragment/);
     expect(() => expectNoSecrets('x', new Error('a', { cause: { deep: SECRET.slice(3, 20) } }))).toThrow(/secret fragment/);
     expect(() => expectNoSecrets('x', `Bearer ${issued.at(-1)}`)).toThrow(/a token/);
     expect(() => expectNoSecrets('x', 'harmless')).not.toThrow();
@@ -126,6 +134,7 @@ const tokenFaults: [string, TokenFault][] = [
   ['401 echoing the form body', { kind: 'status', status: 401, body: { error: 'invalid_client', error_description: `got grant_type=client_credentials&client_id=x&client_secret=${encodeURIComponent(SECRET)}` } }],
   ['a secret at the 500-character cut of error_description', { kind: 'status', status: 400, body: { error: 'invalid_client', error_description: `${'x'.repeat(490)}${SECRET}` } }],
   ['the secret in the error field', { kind: 'status', status: 400, body: { error: `invalid_client ${SECRET}` } }],
+  ['400 echoing HTTP Basic credentials and the secret in base64url', { kind: 'status', status: 400, body: { error: 'invalid_client', error_description: `got Basic ${Buffer.from(PAIR).toString('base64')}, i.e. ${Buffer.from(SECRET).toString('base64url')}` } }],
   ['503 echoing the secret, retries exhausted', { kind: 'status', status: 503, body: { error: 'temporarily_unavailable', error_description: SECRET } }],
   ['429 with Retry-After beyond the limit', { kind: 'status', status: 429, body: { error: SECRET }, headers: { 'retry-after': '3600' } }],
   ['200 without a token, echoing the secret', { kind: 'status', status: 200, body: { message: SECRET } }],
