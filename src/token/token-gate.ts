@@ -82,9 +82,10 @@ export class PairState {
   }
 
   /**
-   * Records a refusal of a request sent at `sentAt` and returns the error
-   * calls get until the next request is allowed: `error` with that time in
-   * its message and `retryAt`.
+   * Records a refusal of a request sent at `sentAt` (or an answer whose token
+   * was unusable, which would only come again) and returns the error calls
+   * get until the next request is allowed: `error`, with its code, and with
+   * that time in its message and `retryAt`.
    */
   recordRefusal(error: AsposeAuthError, sentAt: number, now: number, policy: RefusalPolicy, retryAfterMs: number | undefined, random: () => number = Math.random): AsposeAuthError {
     this.consecutiveRefusals++;
@@ -104,7 +105,7 @@ export class PairState {
           ? `the answer's Retry-After`
           : `backoff after ${this.consecutiveRefusals} refusal${this.consecutiveRefusals === 1 ? '' : 's'} in a row`;
     const final = new AsposeAuthError(
-      'ERR_ASPOSE_AUTH_REFUSED',
+      error.code as 'ERR_ASPOSE_AUTH_REFUSED' | 'ERR_ASPOSE_AUTH_INVALID_RESPONSE',
       `${error.message}. No token request will be sent for these credentials before ${new Date(retryAt).toISOString()} (${formatDuration(retryAt - now)} after this refusal: ${why}); until then calls fail with this error. New credentials are not held back.`,
       { status: error.status, oauthError: error.oauthError, oauthErrorDescription: error.oauthErrorDescription, attempts: error.attempts, retryAt, cause: error.cause },
     );

@@ -486,7 +486,9 @@ export class TokenService {
       const { error } = result;
       const retryAfter = result.retryAfterMs;
       const answeredAt = Date.now();
-      if (error.code === 'ERR_ASPOSE_AUTH_REFUSED' && !this.closed) {
+      // A refusal, and an unusable token too: sending the same request again at once would
+      // only get the same answer, so both hold the pair back the same way.
+      if ((error.code === 'ERR_ASPOSE_AUTH_REFUSED' || error.code === 'ERR_ASPOSE_AUTH_INVALID_RESPONSE') && !this.closed) {
         const final = pair.recordRefusal(withAttempts(error, attempt), now, answeredAt, this.#refusalPolicy, retryAfter);
         this.#stats.failures++;
         this.#log('error', `Aspose access token request failed: ${final.message}`);

@@ -354,3 +354,20 @@ async function until(condition: () => boolean, limitMs = 10_000): Promise<void> 
     await sleep(5);
   }
 }
+
+describe('an unusable token is held back like a refusal', () => {
+  test('a token endpoint that keeps issuing a token with a control character costs one request, not one per call', async () => {
+    const clock = simulatedClock();
+    const server = await standIn({ rateLimit: false });
+    const bad = { kind: 'status' as const, status: 200, body: { access_token: 'abc\u0001def', token_type: 'Bearer', expires_in: 3600 } };
+    server.failToken(bad, 1000);
+    const aspose = client(server, { refusalBackoff: { initialDelayMs: 10_000 } });
+    const { requestTimes, codes } = await steadyStream(server, clock, () => aspose.get('/v4.0/words/a.docx'), { durationMs: 9_000 });
+    expect(requestTimes).toEqual([0]);
+    expect([...codes.keys()]).toEqual(['ERR_ASPOSE_AUTH_INVALID_RESPONSE']);
+    const held: AsposeAuthError = await rejectionOf(aspose.get('/v4.0/words/a.docx'));
+    expect(held.retryAt).toBeGreaterThan(clock.now);
+    expect(held.message).toContain('No token request will be sent for these credentials before');
+    expect(server.apiRequests).toBe(0);
+  });
+});
