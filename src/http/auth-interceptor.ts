@@ -123,8 +123,9 @@ function withBody(opts: Dispatcher.DispatchOptions | DispatchOptions, body: Disp
 
 async function* multipartStream(parts: readonly (Uint8Array | Blob)[]): AsyncGenerator<Uint8Array> {
   for (const part of parts) {
-    if (part instanceof Uint8Array) yield part;
-    else for await (const chunk of part.stream()) yield chunk as Uint8Array;
+    // Told apart by shape, not `instanceof`: a Blob may come from another realm.
+    if (typeof (part as Blob).stream !== 'function') yield part as Uint8Array;
+    else for await (const chunk of (part as Blob).stream()) yield chunk as Uint8Array;
   }
 }
 
