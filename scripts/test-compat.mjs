@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Proves the packed library works in a CommonJS Nest 11 app and in an ESM-only
-// Nest 12 app. For each fixture under test/compat/ it installs, into an empty
+// Nest 12 app, and that a Nest 11 app which got the ESM-only @nestjs/config 12
+// from a plain `npm install @nestjs/config` is told what happened and what to
+// install (nest11-config12). For each fixture under test/compat/ it installs, into an empty
 // node_modules, the fixture's own locked dependencies plus the library from a
 // fresh `npm pack` tarball, in one `npm install --no-save <tarball>` (so the
 // committed lockfile never names the tarball and is never rewritten); then it
@@ -87,7 +89,10 @@ try {
       if (readFileSync(lock, 'utf8') !== lockBefore) throw new Error(`${name}: npm install rewrote package-lock.json`);
       const pkg = JSON.parse(readFileSync(join(dir, 'node_modules', 'aspose-cloud-auth', 'package.json'), 'utf8'));
       const nest = JSON.parse(readFileSync(join(dir, 'node_modules', '@nestjs', 'core', 'package.json'), 'utf8'));
-      console.log(`   aspose-cloud-auth ${pkg.version} from the tarball, @nestjs/core ${nest.version}${nest.type === 'module' ? ' (ESM only)' : ' (CommonJS)'}`);
+      const configFile = join(dir, 'node_modules', '@nestjs', 'config', 'package.json');
+      const config = existsSync(configFile) ? JSON.parse(readFileSync(configFile, 'utf8')) : undefined;
+      const esmOnly = (p) => (p.type === 'module' ? ' (ESM only)' : ' (CommonJS)');
+      console.log(`   aspose-cloud-auth ${pkg.version} from the tarball, @nestjs/core ${nest.version}${esmOnly(nest)}${config ? `, @nestjs/config ${config.version}${esmOnly(config)}` : ''}`);
       step('typecheck', npm, ['run', 'typecheck', '--silent']);
       // --detectOpenHandles: app.close() must leave nothing open. On its own it
       // makes Jest wait forever on a leaked server; with --forceExit Jest prints

@@ -82,8 +82,12 @@ export type AsposeCredential = string | (() => string | Promise<string>);
  */
 export interface AsposeDispatcher {
   // Method syntax on purpose: parameters compare bivariantly, so undici 8's
-  // own DispatchOptions and DispatchHandler types are accepted too.
-  dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean;
+  // own DispatchOptions type is accepted too. The handler is typed as the
+  // callback API the two majors share: undici 7's full DispatchHandler also
+  // declares the deprecated legacy callbacks, whose `onBodySent` undici 8
+  // declares differently, and that one member made undici 8's dispatchers
+  // unassignable in either direction.
+  dispatch(options: Dispatcher.DispatchOptions, handler: Pick<Dispatcher.DispatchHandler, 'onRequestStart' | 'onRequestUpgrade' | 'onResponseStart' | 'onResponseData' | 'onResponseEnd' | 'onResponseError'>): boolean;
 }
 
 /** Options of a {@link TokenService}. All are optional except the credentials the chosen `auth` needs. */

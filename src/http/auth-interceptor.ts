@@ -1,5 +1,5 @@
+import { randomBytes } from 'node:crypto';
 import type { Dispatcher } from 'undici';
-import { FormData as UndiciFormData } from './undici.js';
 import type { TokenService } from '../token/token-service.js';
 import { withAuthorization } from './headers.js';
 
@@ -52,11 +52,10 @@ export function asposeAuthInterceptor(options: AsposeAuthInterceptorOptions): Di
   const authenticate = tokens.auth !== 'none';
   return (dispatch: Dispatch): Dispatch =>
     function asposeAuth(opts: Dispatcher.DispatchOptions, handler: Handler): boolean {
-      let o = opts as DispatchOptions;
+      const o = opts as DispatchOptions;
       const factory = typeof o.body === 'function' ? (o.body as BodyFactory) : undefined;
-      if (o.body != null && !factory && isForeignFormData(o.body)) o = { ...o, body: toUndiciFormData(o.body) };
       if (!authenticate || !sameOrigin(o.origin, origin)) {
-        return dispatch(factory ? { ...opts, body: undiciBody(factory()) } : (o as Dispatcher.DispatchOptions), handler);
+        return dispatch(factory || isFormData(o.body) ? withBody(opts, factory ? factory() : opts.body, opts.headers) : opts, handler);
       }
       const attempt = new AuthAttempt(dispatch, o, handler, tokens, replay && isReplayable(o.body), factory);
       return attempt.start();
@@ -65,8 +64,9 @@ export function asposeAuthInterceptor(options: AsposeAuthInterceptorOptions): Di
 
 /**
  * True for the body kinds that can be sent again unchanged. `FormData` and
- * `Blob` count: undici encodes them afresh for every dispatch (by tag, as
- * undici checks, since Node's global classes and the undici package's differ).
+ * `Blob` count: a `FormData` is encoded afresh for every dispatch (see
+ * {@link withBody}), a `Blob` is read afresh by undici. Checked by tag, as
+ * undici does, since Node's global classes and the undici packages' differ.
  *
  * @internal
  */
@@ -76,27 +76,94 @@ export function isReplayable(body: unknown): boolean {
   return tag === 'FormData' || tag === 'Blob' || tag === 'File';
 }
 
+type FormEntries = Iterable<[string, string | Blob]>;
+
+/** A `FormData` of any class: Node's global one, undici 7's, undici 8's. */
+function isFormData(body: unknown): body is FormEntries {
+  return typeof body === 'object' && body !== null && (body as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag] === 'FormData';
+}
+
 /**
- * True for a `FormData` that is not the undici package's own class: Node's
- * global `FormData` comes from the undici bundled inside Node, and undici 7
- * cannot encode it (the request fails with "action is not a function").
+ * The request with `body` and `headers`; a `FormData` body is sent encoded
+ * as `multipart/form-data` here, for whatever dispatcher is underneath. Each
+ * undici encodes only the `FormData` class of its own package instance:
+ * undici 7 fails on Node's global one ("action is not a function"), undici 8
+ * refuses any other ("body must be a FormData created by this undici package
+ * instance"), and the dispatcher may be either. So the entries are written
+ * out the way undici writes them (line breaks in names and text values
+ * normalised to CRLF; `"`, CR and LF in names and file names
+ * percent-encoded), file contents streamed from their `Blob`s, never copied,
+ * with the exact `Content-Length`. A new boundary per attempt, so a 401
+ * replay encodes afresh.
  */
-function isForeignFormData(body: unknown): body is Iterable<[string, string | Blob]> {
-  return typeof body === 'object' && (body as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag] === 'FormData' && !(body instanceof UndiciFormData);
-}
-
-/** Copies a foreign `FormData` into undici's class. File contents are shared, not copied. */
-function toUndiciFormData(form: Iterable<[string, string | Blob]>): UndiciFormData {
-  const out = new UndiciFormData();
-  for (const [name, value] of form) {
-    if (typeof value === 'string') out.append(name, value);
-    else out.append(name, value, (value as { name?: string }).name);
+function withBody(opts: Dispatcher.DispatchOptions | DispatchOptions, body: Dispatcher.DispatchOptions['body'] | BodyFactory, headers: Dispatcher.DispatchOptions['headers']): Dispatcher.DispatchOptions {
+  if (!isFormData(body)) return { ...opts, body, headers } as Dispatcher.DispatchOptions;
+  const boundary = `----formdata-aspose-${randomBytes(12).toString('hex')}`;
+  const encoder = new TextEncoder();
+  const parts: (Uint8Array | Blob)[] = [];
+  let length = 0;
+  const text = (s: string) => {
+    const bytes = encoder.encode(s);
+    parts.push(bytes);
+    length += bytes.length;
+  };
+  for (const [name, value] of body) {
+    const disposition = `--${boundary}\r\nContent-Disposition: form-data; name="${escapeName(crlf(name))}"`;
+    if (typeof value === 'string') {
+      text(`${disposition}\r\n\r\n${crlf(value)}\r\n`);
+    } else {
+      const filename = (value as { name?: string }).name;
+      text(`${disposition}${filename ? `; filename="${escapeName(filename)}"` : ''}\r\nContent-Type: ${value.type || 'application/octet-stream'}\r\n\r\n`);
+      parts.push(value);
+      length += value.size;
+      text('\r\n');
+    }
   }
-  return out;
+  text(`--${boundary}--\r\n`);
+  // An async iterable body: undici 7 and 8 both take one (their types list only Readable).
+  const stream = multipartStream(parts) as unknown as Dispatcher.DispatchOptions['body'];
+  return { ...opts, body: stream, headers: multipartHeaders(headers, `multipart/form-data; boundary=${boundary}`, length) } as Dispatcher.DispatchOptions;
 }
 
-function undiciBody(body: Dispatcher.DispatchOptions['body']): Dispatcher.DispatchOptions['body'] {
-  return body != null && isForeignFormData(body) ? (toUndiciFormData(body) as unknown as Dispatcher.DispatchOptions['body']) : body;
+async function* multipartStream(parts: readonly (Uint8Array | Blob)[]): AsyncGenerator<Uint8Array> {
+  for (const part of parts) {
+    // Told apart by shape, not `instanceof`: a Blob may come from another realm.
+    if (typeof (part as Blob).stream !== 'function') yield part as Uint8Array;
+    else for await (const chunk of (part as Blob).stream()) yield chunk as Uint8Array;
+  }
+}
+
+function crlf(s: string): string {
+  return s.replace(/\r\n|\r|\n/g, '\r\n');
+}
+
+function escapeName(s: string): string {
+  return s.replace(/\n/g, '%0A').replace(/\r/g, '%0D').replace(/"/g, '%22');
+}
+
+/** The caller's headers, in any form undici takes, as a flat list with the multipart `Content-Type` (unless set) and our `Content-Length`. */
+function multipartHeaders(headers: Dispatcher.DispatchOptions['headers'], type: string, length: number): string[] {
+  const out: string[] = [];
+  let typed = false;
+  const add = (k: unknown, v: unknown) => {
+    if (v == null) return;
+    const name = String(k);
+    const lower = name.toLowerCase();
+    if (lower === 'content-length') return;
+    if (lower === 'content-type') typed = true;
+    if (Array.isArray(v)) for (const item of v) out.push(name, String(item));
+    else out.push(name, String(v));
+  };
+  if (Array.isArray(headers)) {
+    if (headers.length > 0 && Array.isArray(headers[0])) for (const [k, v] of headers as unknown as Iterable<[string, unknown]>) add(k, v);
+    else for (let i = 0; i < headers.length; i += 2) add(headers[i], headers[i + 1]);
+  } else if (headers != null) {
+    if (typeof (headers as Iterable<unknown>)[Symbol.iterator] === 'function') for (const [k, v] of headers as Iterable<[string, unknown]>) add(k, v);
+    else for (const k in headers as Record<string, unknown>) add(k, (headers as Record<string, unknown>)[k]);
+  }
+  if (!typed) out.push('content-type', type);
+  out.push('content-length', String(length));
+  return out;
 }
 
 const originCache = new Map<string, string>();
@@ -155,8 +222,7 @@ class AuthAttempt implements Handler {
   #send(header: string): boolean {
     this.#header = header;
     const opts = this.#opts;
-    const body = this.#factory ? undiciBody(this.#factory()) : (opts.body as Dispatcher.DispatchOptions['body']);
-    return this.#dispatch({ ...opts, body, headers: withAuthorization(opts.headers, header) } as Dispatcher.DispatchOptions, this);
+    return this.#dispatch(withBody(opts, this.#factory ? this.#factory() : opts.body, withAuthorization(opts.headers, header)), this);
   }
 
   /**
