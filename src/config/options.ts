@@ -238,6 +238,7 @@ export function resolveOptions(options: AsposeClientOptions, names: VariableName
 
   // Values quoted back in messages pass through this, so a secret pasted into the wrong option is not printed.
   const knownSecrets = [options.clientSecret, options.accessToken].filter((s): s is string => typeof s === 'string');
+  if (typeof options.clientId === 'string' && typeof options.clientSecret === 'string') knownSecrets.push(`${options.clientId}:${options.clientSecret}`);
   const quote = (value: unknown, max: number) => JSON.stringify(redact(String(value), knownSecrets).slice(0, max));
 
   let auth = options.auth;

@@ -5,7 +5,7 @@ import { Agent } from './undici.js';
 import { toUndiciDispatcher } from './foreign-dispatcher.js';
 import { RequestLimits } from './request-limits.js';
 import { AsposeApiError, AsposeError, AsposeRequestError } from '../errors/errors.js';
-import { RedactorCache, redactErrorData, redactHeaders } from '../errors/redact.js';
+import { MAX_REDACTED_LENGTH, RedactorCache, redactErrorData, redactHeaders } from '../errors/redact.js';
 import { resolveOptions, type AsposeClientOptions as BaseClientOptions, type ResolvedOptions } from '../config/options.js';
 import { TokenService } from '../token/token-service.js';
 import { asposeAuthInterceptor, type BodyFactory } from './auth-interceptor.js';
@@ -224,14 +224,17 @@ export class AsposeClient {
       if (!hasHeader(headers, 'content-type')) headers['content-type'] = 'application/json';
     }
     const res = await this.request({ ...options, method, path, body: payload, headers });
+    const status = res.statusCode;
+    const failed = status < 200 || status >= 300;
     let text: string;
     try {
-      text = await res.body.text();
+      // An error answer is read only so far: it goes into an error, not to the caller's code,
+      // and a broken or hostile server could send gigabytes.
+      text = failed ? await readBounded(res.body, MAX_ERROR_BODY) : await res.body.text();
     } catch (err) {
       throw this.#requestError(err, method, path, options.signal);
     }
-    const status = res.statusCode;
-    if (status < 200 || status >= 300) {
+    if (failed) {
       const parsed = parseAsposeErrorBody(text);
       // An API that echoes what it was sent (the token, in any encoding) must not put it in our
       // error: every field from the answer is redacted, then cut, so no cut leaves part of a secret.
@@ -311,6 +314,31 @@ export class AsposeClient {
   [inspect.custom](): string {
     return `AsposeClient ${inspect(this.toJSON())}`;
   }
+}
+
+/**
+ * The most of an error answer's body read into an {@link AsposeApiError}; the
+ * rest is discarded unread. More than redaction keeps ({@link MAX_REDACTED_LENGTH}),
+ * so that the raw cut, which may split a secret, always falls in the part
+ * redaction drops.
+ */
+const MAX_ERROR_BODY = MAX_REDACTED_LENGTH + 256 * 1024;
+
+/** The body as text, up to `limit` bytes; past that the stream is destroyed. */
+async function readBounded(body: AsposeResponse['body'], limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    const room = limit - size;
+    if ((chunk as Buffer).length > room) {
+      chunks.push((chunk as Buffer).subarray(0, room));
+      body.destroy();
+      break;
+    }
+    chunks.push(chunk as Buffer);
+    size += (chunk as Buffer).length;
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function encodeQuery(query: AsposeQuery): string {

@@ -141,16 +141,18 @@ function escapeName(s: string): string {
   return s.replace(/\n/g, '%0A').replace(/\r/g, '%0D').replace(/"/g, '%22');
 }
 
-/** The caller's headers, in any form undici takes, as a flat list with the multipart `Content-Type` (unless set) and our `Content-Length`. */
+/**
+ * The caller's headers, in any form undici takes, as a flat list with our
+ * multipart `Content-Type` and `Content-Length` in place of theirs: a type
+ * set by the caller cannot name the boundary, which is chosen here.
+ */
 function multipartHeaders(headers: Dispatcher.DispatchOptions['headers'], type: string, length: number): string[] {
   const out: string[] = [];
-  let typed = false;
   const add = (k: unknown, v: unknown) => {
     if (v == null) return;
     const name = String(k);
     const lower = name.toLowerCase();
-    if (lower === 'content-length') return;
-    if (lower === 'content-type') typed = true;
+    if (lower === 'content-length' || lower === 'content-type') return;
     if (Array.isArray(v)) for (const item of v) out.push(name, String(item));
     else out.push(name, String(v));
   };
@@ -161,7 +163,7 @@ function multipartHeaders(headers: Dispatcher.DispatchOptions['headers'], type: 
     if (typeof (headers as Iterable<unknown>)[Symbol.iterator] === 'function') for (const [k, v] of headers as Iterable<[string, unknown]>) add(k, v);
     else for (const k in headers as Record<string, unknown>) add(k, (headers as Record<string, unknown>)[k]);
   }
-  if (!typed) out.push('content-type', type);
+  out.push('content-type', type);
   out.push('content-length', String(length));
   return out;
 }

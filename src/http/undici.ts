@@ -9,4 +9,4 @@
  */
 import './node-fetch-first.js';
 
-export { Agent, Dispatcher, FormData } from 'undici';
+export { Agent, Dispatcher } from 'undici';

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { AsposeError, AsposeRequestError } from '../errors/errors.js';
+import { createRedactor, redactErrorData } from '../errors/redact.js';
 import { holdsSecret, responseHeadersForClient, withoutSecrets } from './header-filter.js';
 import { sendProxyError } from './proxy-errors.js';
 import type { RequestBody } from './request-body.js';
@@ -155,7 +156,7 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
     }
     if (this.#started || this.#res.headersSent) {
       // Mid-answer: cut the connection, so the caller sees a truncated answer rather than a wrong one.
-      this.#opts.report(toAsposeError(err, method, path, true));
+      this.#opts.report(toAsposeError(err, method, path, true, this.#opts.tokens));
       this.#res.destroy();
       this.#settle();
       return;
@@ -164,7 +165,7 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
     if (body?.tooLarge) {
       sendProxyError(this.#res, 413, 'ERR_ASPOSE_PROXY_BODY_TOO_LARGE', `The request body is larger than ${limit} bytes`, true);
     } else {
-      const e = toAsposeError(err, method, path, false);
+      const e = toAsposeError(err, method, path, false, this.#opts.tokens);
       this.#opts.report(e);
       switch (e.code) {
         case 'ERR_ASPOSE_TIMEOUT':
@@ -184,9 +185,14 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
   }
 }
 
-/** The core's error for an upstream failure: auth errors as they are, undici's by kind. */
-function toAsposeError(err: Error, method: string, path: string, midBody: boolean): AsposeError {
+/**
+ * The core's error for an upstream failure: auth errors as they are, undici's
+ * by kind. undici's own error stays as `cause`, with the raw bytes a parser
+ * error keeps (`data`, which may echo the request's `Authorization`) redacted.
+ */
+function toAsposeError(err: Error, method: string, path: string, midBody: boolean, tokens: ExchangeOptions['tokens']): AsposeError {
   if (err instanceof AsposeError) return err;
+  redactErrorData(err, () => createRedactor(tokens.sensitiveValues()));
   const e = err as { code?: string; name?: string; message?: string };
   const details = { method, path, cause: err };
   const where = `${method} ${path}`;

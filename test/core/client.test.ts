@@ -4,6 +4,8 @@
  * to stable codes; connections are reused; close() is clean.
  */
 import { AsposeApiError, AsposeClient, AsposeError, AsposeRequestError, TokenService } from 'aspose-cloud-auth';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { captureServer, cleanup, client, closedPort, credentials, rejectionOf, sleep, standIn, track } from './fixtures';
 
 afterEach(cleanup);
@@ -266,4 +268,36 @@ describe('connections', () => {
     await b.get('/v4.0/words/c.docx');
     expect(server.tokenRequests).toBe(2); // one for `own`, one shared by a and b
   });
+});
+
+test('an error answer is read only so far: a 256 MiB error page costs about 1 MiB, and the rest is never downloaded', async () => {
+  const total = 256 * 1024 * 1024;
+  let written = 0;
+  const server = track(
+    createServer((_req, res) => {
+      res.writeHead(500, { 'content-type': 'text/plain', 'content-length': total });
+      const chunk = Buffer.alloc(64 * 1024, 0x78);
+      const pump = () => {
+        while (written < total && !res.destroyed) {
+          written += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      pump();
+    }),
+    (s) => {
+      s.closeAllConnections();
+      return new Promise((resolve) => s.close(resolve));
+    },
+  );
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const aspose = client(undefined, { auth: 'none', baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+  const err: AsposeApiError = await rejectionOf(aspose.get('/v4.0/words/a.docx'));
+  expect(err).toBeInstanceOf(AsposeApiError);
+  expect(err.status).toBe(500);
+  expect(err.body.length).toBeLessThan(1.1 * 1024 * 1024);
+  expect(err.body.startsWith('xxxx')).toBe(true);
+  await sleep(100);
+  expect(written).toBeLessThan(total / 4);
 });

@@ -140,7 +140,7 @@ describe('401 replay', () => {
       form.append('file', new Blob([Buffer.alloc(10_000, 1)]), 'a.bin');
       return form;
     }],
-    ['Node global FormData (copied into undici\'s class, which undici 7 can encode)', () => {
+    ['Node global FormData (encoded by the interceptor: undici 7 cannot encode it itself)', () => {
       const form = new globalThis.FormData();
       form.append('file', new Blob([Buffer.alloc(10_000, 1)]), 'a.bin');
       form.append('folder', 'in');

@@ -361,8 +361,9 @@ describe('an unusable token is held back like a refusal', () => {
     const server = await standIn({ rateLimit: false });
     const bad = { kind: 'status' as const, status: 200, body: { access_token: 'abc\u0001def', token_type: 'Bearer', expires_in: 3600 } };
     server.failToken(bad, 1000);
-    const aspose = client(server, { refusalBackoff: { initialDelayMs: 10_000 } });
-    const { requestTimes, codes } = await steadyStream(server, clock, () => aspose.get('/v4.0/words/a.docx'), { durationMs: 9_000 });
+    // The first hold-back is 30 to 60 s (60 s jittered down by up to half): longer than the stream.
+    const aspose = client(server, { refusalBackoff: { initialDelayMs: 60_000 } });
+    const { requestTimes, codes } = await steadyStream(server, clock, () => aspose.get('/v4.0/words/a.docx'), { durationMs: 20_000 });
     expect(requestTimes).toEqual([0]);
     expect([...codes.keys()]).toEqual(['ERR_ASPOSE_AUTH_INVALID_RESPONSE']);
     const held: AsposeAuthError = await rejectionOf(aspose.get('/v4.0/words/a.docx'));

@@ -67,3 +67,17 @@ test('the caller keeps its own headers in any form undici takes; a Content-Lengt
   expect(second!.headers).toMatchObject({ 'x-trace': 'two, three', 'content-length': String(second!.body.length) });
   for (const r of [first!, second!]) expect(r.body.toString('latin1')).toContain('name="a"\r\n\r\nb\r\n');
 });
+
+test('a Content-Type the caller set for a FormData body is replaced: only the encoder knows the boundary', async () => {
+  const capture = await captureServer();
+  const aspose = noAuthClient(capture);
+  const form = new globalThis.FormData();
+  form.append('a', 'b');
+  const res = await aspose.request({ method: 'PUT', path: '/v4.0/x', headers: { 'Content-Type': 'multipart/form-data' }, body: form });
+  await res.body.dump();
+  const [received] = capture.requests;
+  const type = String(received!.headers['content-type']);
+  expect(type).toMatch(/^multipart\/form-data; boundary=-{4}\S+$/);
+  const boundary = /boundary=(.+)$/.exec(type)![1]!;
+  expect(received!.body.toString('latin1')).toBe(`--${boundary}\r\nContent-Disposition: form-data; name="a"\r\n\r\nb\r\n--${boundary}--\r\n`);
+});
