@@ -116,7 +116,13 @@ export async function withUndici(): Promise<void> {
   const token = await tokens.getToken(); // AccessToken: .value, .tokenType, .expiresAt
   console.log(token.expiresAt, tokens.stats.requests);
   tokens.invalidate(token); // only if still current
-  tokens.close();
+  await tokens.close(); // cancels a token request under way, closes its own connections
+}
+
+export async function shutdown(aspose: AsposeClient): Promise<void> {
+  // README: Timeouts, connections and shutdown
+  await aspose.close({ timeoutMs: 10_000 }); // calls still under way after 10 s are aborted (ERR_ASPOSE_ABORTED)
+  await aspose.close({ force: true }); // abort them at once
 }
 
 export async function testing(): Promise<void> {
