@@ -115,3 +115,21 @@ describe('server text in error messages is redacted', () => {
     expect([err.message, err.stack, inspect(err, { depth: 10 })].join('\n')).not.toContain(token);
   });
 });
+
+describe('a Retry-After holds back token requests whatever the status', () => {
+  it('a refusal (400) with Retry-After: 900 holds the pair back for 900 s, not just the refusal backoff', async () => {
+    let requests = 0;
+    const base = await listen((req, res) => {
+      requests++;
+      req.resume();
+      res.writeHead(400, { 'retry-after': '900', 'content-type': 'application/json' });
+      res.end('{"error":"invalid_client"}');
+    });
+    const tokens = track(new TokenService({ clientId: 'id', clientSecret: 'secretsecretsecret', baseUrl: base }));
+    const sentBefore = Date.now();
+    const err = (await tokens.getToken().catch((e: unknown) => e)) as AsposeError & { retryAt?: number };
+    expect(requests).toBe(1);
+    expect(err.code).toBe('ERR_ASPOSE_AUTH_REFUSED');
+    expect(err.retryAt).toBeGreaterThanOrEqual(sentBefore + 900_000);
+  });
+});
