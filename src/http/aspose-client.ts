@@ -20,6 +20,9 @@ export interface AsposeClientOptions extends BaseClientOptions {
   tokens?: TokenService;
 }
 
+/** The longest `timeoutMs` a call may ask for: a day, as for the option. */
+const MAX_TIMEOUT_MS = 86_400_000;
+
 /** Options of {@link AsposeClient.close}. */
 export interface AsposeCloseOptions {
   /** Abort requests still under way after this many ms. Default: wait for them, however long. */
@@ -149,8 +152,8 @@ export class AsposeClient {
     const { origin, path } = this.#target(options.path, options.query);
     const headers = this.#defaultHeaders ? { ...this.#defaultHeaders, ...(options.headers && lowerCaseKeys(options.headers)) } : options.headers;
     const timeout = options.timeoutMs;
-    if (timeout !== undefined && (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout < 0)) {
-      throw new AsposeError('ERR_ASPOSE_INVALID_ARGUMENT', `timeoutMs must be a whole number of ms, 0 or more (got ${JSON.stringify(timeout)?.slice(0, 40)})`);
+    if (timeout !== undefined && (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout < 0 || timeout > MAX_TIMEOUT_MS)) {
+      throw new AsposeError('ERR_ASPOSE_INVALID_ARGUMENT', `timeoutMs must be a whole number of ms from 0 to ${MAX_TIMEOUT_MS} (got ${JSON.stringify(timeout)?.slice(0, 40)})`);
     }
     try {
       return await this.dispatcher.request({
@@ -255,10 +258,14 @@ export class AsposeClient {
     try {
       return JSON.parse(text) as T;
     } catch (err) {
+      // Both the answer's Content-Type and the parser's message (which quotes the body) are the
+      // server's text: redacted like an error body.
+      const redact = this.#redactors.for(this.tokens.sensitiveValues());
+      const type = res.headers['content-type'];
       throw new AsposeRequestError(
         'ERR_ASPOSE_API_INVALID_RESPONSE',
-        `Aspose API answered ${status} to ${method} ${pathOnly(path)} with a body that is not JSON (${String(res.headers['content-type'] ?? 'no content-type')}): use request() for binary or text answers`,
-        { method, path: pathOnly(path), cause: err },
+        `Aspose API answered ${status} to ${method} ${redact(pathOnly(path))} with a body that is not JSON (${type === undefined ? 'no content-type' : redact(String(type)).slice(0, 200)}): use request() for binary or text answers`,
+        { method, path: redact(pathOnly(path)), cause: new SyntaxError(redact((err as Error).message).slice(0, 300)) },
       );
     }
   }

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import type { Dispatcher } from 'undici';
 import type { TokenService } from '../token/token-service.js';
 import { withAuthorization } from './headers.js';
+import { isFormData, withEncodedForm } from './multipart.js';
 
 /**
  * A request body that can be sent more than once, or a function returning a
@@ -76,96 +76,15 @@ export function isReplayable(body: unknown): boolean {
   return tag === 'FormData' || tag === 'Blob' || tag === 'File';
 }
 
-type FormEntries = Iterable<[string, string | Blob]>;
-
-/** A `FormData` of any class: Node's global one, undici 7's, undici 8's. */
-function isFormData(body: unknown): body is FormEntries {
-  return typeof body === 'object' && body !== null && (body as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag] === 'FormData';
-}
-
 /**
  * The request with `body` and `headers`; a `FormData` body is sent encoded
- * as `multipart/form-data` here, for whatever dispatcher is underneath. Each
- * undici encodes only the `FormData` class of its own package instance:
- * undici 7 fails on Node's global one ("action is not a function"), undici 8
- * refuses any other ("body must be a FormData created by this undici package
- * instance"), and the dispatcher may be either. So the entries are written
- * out the way undici writes them (line breaks in names and text values
- * normalised to CRLF; `"`, CR and LF in names and file names
- * percent-encoded), file contents streamed from their `Blob`s, never copied,
- * with the exact `Content-Length`. A new boundary per attempt, so a 401
- * replay encodes afresh.
+ * (see {@link withEncodedForm}): each undici encodes only its own package's
+ * `FormData` class, and the dispatcher underneath may be any. Called per
+ * attempt, so a 401 replay encodes afresh.
  */
 function withBody(opts: Dispatcher.DispatchOptions | DispatchOptions, body: Dispatcher.DispatchOptions['body'] | BodyFactory, headers: Dispatcher.DispatchOptions['headers']): Dispatcher.DispatchOptions {
-  if (!isFormData(body)) return { ...opts, body, headers } as Dispatcher.DispatchOptions;
-  const boundary = `----formdata-aspose-${randomBytes(12).toString('hex')}`;
-  const encoder = new TextEncoder();
-  const parts: (Uint8Array | Blob)[] = [];
-  let length = 0;
-  const text = (s: string) => {
-    const bytes = encoder.encode(s);
-    parts.push(bytes);
-    length += bytes.length;
-  };
-  for (const [name, value] of body) {
-    const disposition = `--${boundary}\r\nContent-Disposition: form-data; name="${escapeName(crlf(name))}"`;
-    if (typeof value === 'string') {
-      text(`${disposition}\r\n\r\n${crlf(value)}\r\n`);
-    } else {
-      const filename = (value as { name?: string }).name;
-      text(`${disposition}${filename ? `; filename="${escapeName(filename)}"` : ''}\r\nContent-Type: ${value.type || 'application/octet-stream'}\r\n\r\n`);
-      parts.push(value);
-      length += value.size;
-      text('\r\n');
-    }
-  }
-  text(`--${boundary}--\r\n`);
-  // An async iterable body: undici 7 and 8 both take one (their types list only Readable).
-  const stream = multipartStream(parts) as unknown as Dispatcher.DispatchOptions['body'];
-  return { ...opts, body: stream, headers: multipartHeaders(headers, `multipart/form-data; boundary=${boundary}`, length) } as Dispatcher.DispatchOptions;
-}
-
-async function* multipartStream(parts: readonly (Uint8Array | Blob)[]): AsyncGenerator<Uint8Array> {
-  for (const part of parts) {
-    // Told apart by shape, not `instanceof`: a Blob may come from another realm.
-    if (typeof (part as Blob).stream !== 'function') yield part as Uint8Array;
-    else for await (const chunk of (part as Blob).stream()) yield chunk as Uint8Array;
-  }
-}
-
-function crlf(s: string): string {
-  return s.replace(/\r\n|\r|\n/g, '\r\n');
-}
-
-function escapeName(s: string): string {
-  return s.replace(/\n/g, '%0A').replace(/\r/g, '%0D').replace(/"/g, '%22');
-}
-
-/**
- * The caller's headers, in any form undici takes, as a flat list with our
- * multipart `Content-Type` and `Content-Length` in place of theirs: a type
- * set by the caller cannot name the boundary, which is chosen here.
- */
-function multipartHeaders(headers: Dispatcher.DispatchOptions['headers'], type: string, length: number): string[] {
-  const out: string[] = [];
-  const add = (k: unknown, v: unknown) => {
-    if (v == null) return;
-    const name = String(k);
-    const lower = name.toLowerCase();
-    if (lower === 'content-length' || lower === 'content-type') return;
-    if (Array.isArray(v)) for (const item of v) out.push(name, String(item));
-    else out.push(name, String(v));
-  };
-  if (Array.isArray(headers)) {
-    if (headers.length > 0 && Array.isArray(headers[0])) for (const [k, v] of headers as unknown as Iterable<[string, unknown]>) add(k, v);
-    else for (let i = 0; i < headers.length; i += 2) add(headers[i], headers[i + 1]);
-  } else if (headers != null) {
-    if (typeof (headers as Iterable<unknown>)[Symbol.iterator] === 'function') for (const [k, v] of headers as Iterable<[string, unknown]>) add(k, v);
-    else for (const k in headers as Record<string, unknown>) add(k, (headers as Record<string, unknown>)[k]);
-  }
-  out.push('content-type', type);
-  out.push('content-length', String(length));
-  return out;
+  if (isFormData(body)) return withEncodedForm({ ...opts, headers }, body) as Dispatcher.DispatchOptions;
+  return { ...opts, body, headers } as Dispatcher.DispatchOptions;
 }
 
 const originCache = new Map<string, string>();

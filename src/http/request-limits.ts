@@ -1,7 +1,15 @@
 import type { Dispatcher } from 'undici';
 import { AsposeRequestError } from '../errors/errors.js';
+import { watchUpload, type UploadObserver } from './upload-progress.js';
 
 type Handler = Dispatcher.DispatchHandler;
+
+/**
+ * The longest delay `setTimeout` keeps (2^31 − 1 ms, about 24.8 days): a
+ * longer one fires after 1 ms. Bounds above it are treated as this, which
+ * is as good as none.
+ */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 type Controller = Dispatcher.DispatchController;
 type Dispatch = Dispatcher['dispatch'];
 
@@ -48,9 +56,8 @@ export class RequestLimits {
   readonly connections: number | undefined;
   /** Requests under way (dispatched below this layer, or waiting for a token inside it). */
   readonly #active = new Set<LimitedRequest>();
-  /** Requests waiting for a turn, oldest first. */
-  readonly #queue: LimitedRequest[] = [];
-  #queueHead = 0;
+  /** Requests waiting for a turn, oldest first (a Set keeps insertion order, and leaving it is O(1) from anywhere). */
+  readonly #queue = new Set<LimitedRequest>();
   #closing: { reason: AsposeRequestError } | undefined;
   /** Set once close()'s bound ran out: turns end, and no waiting request is given one. */
   #aborting = false;
@@ -71,7 +78,7 @@ export class RequestLimits {
 
   /** Requests under way or waiting. */
   get pending(): number {
-    return this.#active.size + this.#queue.length - this.#queueHead;
+    return this.#active.size + this.#queue.size;
   }
 
   /** @internal */
@@ -85,23 +92,17 @@ export class RequestLimits {
       this.#active.add(request);
       return true;
     }
-    this.#queue.push(request);
+    this.#queue.add(request);
     return false;
   }
 
   /** @internal Called once per request, when it ends whichever way. */
   release(request: LimitedRequest): void {
-    if (!this.#active.delete(request)) {
-      // Still queued (timed out or aborted there): take it out of line.
-      const i = this.#queue.indexOf(request, this.#queueHead);
-      if (i !== -1) this.#queue.splice(i, 1);
-    }
-    while (!this.#aborting && this.connections !== undefined && this.#active.size < this.connections && this.#queueHead < this.#queue.length) {
-      const next = this.#queue[this.#queueHead++]!;
-      if (this.#queueHead > 1024 && this.#queueHead * 2 > this.#queue.length) {
-        this.#queue.splice(0, this.#queueHead);
-        this.#queueHead = 0;
-      }
+    // Still queued (timed out or aborted there): it just leaves the line.
+    if (!this.#active.delete(request)) this.#queue.delete(request);
+    while (!this.#aborting && this.connections !== undefined && this.#active.size < this.connections && this.#queue.size > 0) {
+      const next = this.#queue.values().next().value!;
+      this.#queue.delete(next);
       this.#active.add(next);
       next.run();
     }
@@ -124,14 +125,14 @@ export class RequestLimits {
     if (timeoutMs === undefined) return idle;
     let timer: NodeJS.Timeout | undefined;
     const bound = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, timeoutMs);
+      timer = setTimeout(resolve, Math.min(timeoutMs, MAX_TIMER_MS));
     });
     await Promise.race([idle, bound]);
     clearTimeout(timer);
     if (this.pending === 0) return;
     this.#aborting = true;
     // The waiting first, so that no turn freed by an abort goes to one of them.
-    for (const request of [...this.#queue.slice(this.#queueHead), ...this.#active]) {
+    for (const request of [...this.#queue, ...this.#active]) {
       request.abort((method, path) => new AsposeRequestError('ERR_ASPOSE_ABORTED', `${method} ${path} was aborted: the AsposeClient was closed with a bound of ${timeoutMs} ms and the request was still under way`, { method, path }));
     }
     await idle;
@@ -166,7 +167,7 @@ class QueuedController implements Controller {
 }
 
 /** One request under the limits: the handler the next layer talks to. @internal */
-export class LimitedRequest implements Handler {
+export class LimitedRequest implements Handler, UploadObserver {
   readonly #limits: RequestLimits;
   readonly #dispatch: Dispatch;
   readonly #opts: Dispatcher.DispatchOptions;
@@ -177,17 +178,21 @@ export class LimitedRequest implements Handler {
   /** An abort asked for before undici handed over a controller: applied as soon as it does. */
   #abortPending: Error | undefined;
   #timer: NodeJS.Timeout | undefined;
-  /** 0 waiting for a turn, 1 waiting for headers, 2 streaming the body, 3 ended. */
+  /** 0 waiting for a turn, 1 waiting for headers (sending the request, or waiting for a token, first), 2 streaming the body, 3 ended. */
   #phase = 0;
+  /** When the request last moved: its dispatch, an upload chunk, the upload's end, an answer chunk. */
   #lastProgress = 0;
+  /** True between the first upload chunk and the upload's end. */
+  #uploading = false;
 
   constructor(limits: RequestLimits, dispatch: Dispatch, opts: Dispatcher.DispatchOptions, handler: Handler) {
     this.#limits = limits;
     this.#dispatch = dispatch;
-    this.#opts = opts;
+    // A body that takes a while to send is watched, so that its progress counts (see watchUpload).
+    this.#opts = opts.body == null ? opts : watchUpload(opts, this);
     this.#handler = handler;
-    this.#headersMs = opts.headersTimeout ?? limits.timeoutMs;
-    this.#bodyMs = opts.bodyTimeout ?? limits.timeoutMs;
+    this.#headersMs = Math.min(opts.headersTimeout ?? limits.timeoutMs, MAX_TIMER_MS);
+    this.#bodyMs = Math.min(opts.bodyTimeout ?? limits.timeoutMs, MAX_TIMER_MS);
   }
 
   start(): boolean {
@@ -198,6 +203,7 @@ export class LimitedRequest implements Handler {
       this.#handler.onResponseError?.(new QueuedController(this), new AsposeRequestError('ERR_ASPOSE_ABORTED', `${method} ${path} was not sent: the AsposeClient is closed`, { method, path }));
       return false;
     }
+    this.#lastProgress = Date.now();
     if (this.#headersMs > 0) this.#arm(this.#headersMs);
     if (this.#limits.admit(this)) return this.run();
     // Waiting for a turn: give the caller a controller now, so it can abort the wait.
@@ -209,6 +215,8 @@ export class LimitedRequest implements Handler {
   run(): boolean {
     if (this.#phase !== 0) return false;
     this.#phase = 1;
+    // The wait for a turn is over: from here the clock runs from now (the timer is already armed
+    // for the whole bound, counted from the call, and re-arms itself for what is left).
     try {
       return this.#dispatch(this.#opts, this);
     } catch (err) {
@@ -245,30 +253,51 @@ export class LimitedRequest implements Handler {
 
   readonly #onTimer = (): void => {
     this.#timer = undefined;
-    if (this.#phase === 2) {
-      const idle = Date.now() - this.#lastProgress;
-      if (idle < this.#bodyMs) {
-        this.#arm(this.#bodyMs - idle);
-        return;
-      }
-      const ms = this.#bodyMs;
-      this.abort((method, path) => new AsposeRequestError('ERR_ASPOSE_TIMEOUT', `${method} ${path}: the answer's body made no progress for ${ms} ms (timeoutMs), whether the server stalled or the reader stopped reading; the request was cancelled`, { method, path }));
+    const limit = this.#phase === 2 ? this.#bodyMs : this.#headersMs;
+    const idle = Date.now() - this.#lastProgress;
+    if (this.#phase !== 0 && idle < limit) {
+      // There was progress since the timer was armed (a body chunk, an upload chunk, the upload's end).
+      this.#arm(limit - idle);
       return;
     }
-    const queued = this.#phase === 0;
-    const ms = this.#headersMs;
-    const limit = this.#limits.connections;
-    this.abort(
-      (method, path) =>
-        new AsposeRequestError(
-          'ERR_ASPOSE_TIMEOUT',
-          queued
-            ? `${method} ${path} timed out after ${ms} ms (timeoutMs) still waiting for one of the ${limit} connections (connections): raise connections, or timeoutMs if calls are slow`
-            : `${method} ${path} timed out after ${ms} ms (timeoutMs) without the answer's headers: raise timeoutMs if the operation is slow`,
-          { method, path },
-        ),
-    );
+    const { phase } = this;
+    const uploading = phase === 1 && this.#uploading;
+    const connections = this.#limits.connections;
+    this.abort((method, path) => {
+      const details = { method, path };
+      if (phase === 2) {
+        return new AsposeRequestError('ERR_ASPOSE_TIMEOUT', `${method} ${path}: the answer's body made no progress for ${limit} ms (timeoutMs), whether the server stalled or the reader stopped reading; the request was cancelled`, details);
+      }
+      if (phase === 0) {
+        return new AsposeRequestError('ERR_ASPOSE_TIMEOUT', `${method} ${path} timed out after ${limit} ms (timeoutMs) still waiting for one of the ${connections} connections (connections): raise connections, or timeoutMs if calls are slow`, details);
+      }
+      if (uploading) {
+        return new AsposeRequestError('ERR_ASPOSE_TIMEOUT', `${method} ${path}: the request body made no progress for ${limit} ms (timeoutMs) while it was being sent; the request was cancelled`, details);
+      }
+      return new AsposeRequestError('ERR_ASPOSE_TIMEOUT', `${method} ${path} timed out after ${limit} ms (timeoutMs) without the answer's headers: raise timeoutMs if the operation is slow`, details);
+    });
   };
+
+  /** 0 waiting for a turn, 1 waiting for headers, 2 streaming the body, 3 ended. */
+  get phase(): number {
+    return this.#phase;
+  }
+
+  /**
+   * @internal A chunk of the request body was taken by the connection: an
+   * upload that keeps moving is progress, so a large body on a slow link is
+   * not cut off while it is being sent.
+   */
+  uploadMoved(): void {
+    this.#uploading = true;
+    this.#lastProgress = Date.now();
+  }
+
+  /** @internal The body was taken whole: the wait for the answer's headers runs from now. */
+  uploadEnded(): void {
+    this.#uploading = false;
+    this.#lastProgress = Date.now();
+  }
 
   #end(): void {
     if (this.#phase === 3) return;

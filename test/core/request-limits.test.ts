@@ -6,8 +6,9 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
 import { Agent } from 'undici';
-import type { AsposeRequestError } from 'aspose-cloud-auth';
+import { AsposeClient, type AsposeRequestError } from 'aspose-cloud-auth';
 import { cleanup, client, rejectionOf, standIn, track } from './fixtures';
 
 afterEach(cleanup);
@@ -202,4 +203,96 @@ describe('close()', () => {
       await expect(aspose.close({ timeoutMs: bad })).rejects.toMatchObject({ code: 'ERR_ASPOSE_INVALID_ARGUMENT' });
     }
   });
+});
+
+describe('uploads', () => {
+  /** A node:http API that reads the whole body, then answers with its size after `delayMs`. */
+  async function sinkApi(delayMs = 0): Promise<{ url: string }> {
+    const server: Server = createServer((req, res) => {
+      let bytes = 0;
+      req.on('data', (c: Buffer) => (bytes += c.length));
+      req.on('end', () => setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ bytes })), delayMs));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    track(server, (s) => {
+      s.closeAllConnections();
+      return new Promise((resolve) => s.close(resolve));
+    });
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+  }
+
+  /** A body that sends `count` chunks of 1 KiB, `gapMs` apart, then (unless `stallAfter`) ends. */
+  function trickle(count: number, gapMs: number, stallAfter?: number): Readable {
+    let sent = 0;
+    return new Readable({
+      read() {
+        if (stallAfter !== undefined && sent >= stallAfter) return; // never pushes again
+        if (sent === count) return void this.push(null);
+        sent++;
+        setTimeout(() => this.push(Buffer.alloc(1024, 0x61)), gapMs);
+      },
+    });
+  }
+
+  test('an upload that keeps moving is not cut off by timeoutMs, however long it takes in all; the wait for the answer runs from its end', async () => {
+    const api = await sinkApi(200);
+    const aspose = client(undefined, { auth: 'none', baseUrl: api.url, timeoutMs: 400 });
+    // 12 chunks 100 ms apart: about 1.2 s of upload, three times the bound, never 400 ms without progress.
+    const res = await aspose.request({ method: 'PUT', path: '/upload', body: trickle(12, 100) });
+    expect(res.statusCode).toBe(200);
+    expect(await res.body.json()).toEqual({ bytes: 12 * 1024 });
+  });
+
+  test('a large Buffer or string body, handed over in chunks so its progress shows, arrives whole with its exact length, and is replayed after a 401', async () => {
+    const server = await standIn();
+    const aspose = client(server);
+    await aspose.tokens.getToken();
+    const bytes = Buffer.alloc(3 * 1024 * 1024 + 17, 0x62);
+    const text = 'ä'.repeat(700_000); // 1.4 MB of UTF-8
+    server.revoke();
+    const first = await aspose.put<{ Bytes: number }>('/v4.0/words/storage/file/in/a.bin', bytes, { headers: { 'content-length': '1' } });
+    expect(first.Bytes).toBe(bytes.length);
+    expect(server.unauthorized).toBe(1); // the first attempt met the revoked token, the replay went through
+    const second = await aspose.put<{ Bytes: number }>('/v4.0/words/storage/file/in/b.txt', text);
+    expect(second.Bytes).toBe(Buffer.byteLength(text));
+  });
+
+  test('an upload that stalls is cancelled after timeoutMs without progress, saying so', async () => {
+    const api = await sinkApi();
+    const aspose = client(undefined, { auth: 'none', baseUrl: api.url, timeoutMs: 300 });
+    const err: AsposeRequestError = await rejectionOf(aspose.request({ method: 'PUT', path: '/upload', body: trickle(10, 10, 2) }));
+    expect(err.code).toBe('ERR_ASPOSE_TIMEOUT');
+    expect(err.message).toMatch(/request body made no progress for 300 ms/);
+  });
+});
+
+test('calls far beyond setTimeout’s range are not timed out at once (2^31 ms fires after 1 ms in Node)', async () => {
+  const api = await slowApi();
+  const aspose = client(undefined, { auth: 'none', baseUrl: api.url, dispatcher: userAgent() });
+  // Through the dispatcher, as undici.request(url, { dispatcher, headersTimeout }) would.
+  const res = await aspose.dispatcher.request({ origin: api.url, path: '/slow/100', method: 'GET', headersTimeout: 2 ** 31 + 5, bodyTimeout: 2 ** 40 });
+  expect(await res.body.json()).toEqual({ ok: true });
+  const err = await rejectionOf(aspose.request({ path: '/slow/0', timeoutMs: 2 ** 31 }));
+  expect(err.code).toBe('ERR_ASPOSE_INVALID_ARGUMENT');
+  const call = aspose.get('/slow/100');
+  await aspose.close({ timeoutMs: 2 ** 31 });
+  expect(await call).toEqual({ ok: true });
+});
+
+test('leaving the line for a connection costs constant time: 4× the queued calls cost about 4× to abort, not 16×', async () => {
+  const api = await slowApi();
+  async function abortQueued(n: number): Promise<number> {
+    const aspose = new AsposeClient({ auth: 'none', baseUrl: api.url, connections: 1, timeoutMs: 0 });
+    const calls = Array.from({ length: n }, () => aspose.request({ path: '/slow/600000' }).catch(() => undefined));
+    await new Promise((r) => setTimeout(r, 20));
+    const started = process.hrtime.bigint();
+    await aspose.close({ force: true });
+    const ns = Number(process.hrtime.bigint() - started);
+    await Promise.all(calls);
+    return ns;
+  }
+  await abortQueued(2_000); // warm-up
+  const small = Math.min(await abortQueued(5_000), await abortQueued(5_000));
+  const large = Math.min(await abortQueued(20_000), await abortQueued(20_000));
+  expect(large / small).toBeLessThan(10);
 });
