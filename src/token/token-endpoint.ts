@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { AsposeAuthError } from '../errors/errors.js';
-import { redact } from '../errors/redact.js';
+import { createRedactor, type Redactor } from '../errors/redact.js';
 import { jwtLifetimeMs } from './jwt.js';
 import { AccessToken } from './access-token.js';
 import { sendTokenRequest, TokenTransportError } from './token-transport.js';
@@ -103,6 +103,9 @@ function tokenLifetime(expiresIn: unknown, value: string, sentAt: number, fallba
  */
 export async function requestTokenOnce(req: TokenRequest): Promise<TokenAttempt> {
   const secrets = [req.clientSecret, `${req.clientId}:${req.clientSecret}`];
+  // Built on the first failure only: the success path never needs it.
+  let redactor: Redactor | undefined;
+  const scrub = (text: string): string => (redactor ??= createRedactor(secrets))(text);
   const sentAt = Date.now();
   const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: req.clientId, client_secret: req.clientSecret });
   if (req.scope) form.set('scope', req.scope);
@@ -120,14 +123,16 @@ export async function requestTokenOnce(req: TokenRequest): Promise<TokenAttempt>
     if (reason === 'redirected') {
       return { ok: false, transient: false, error: new AsposeAuthError('ERR_ASPOSE_AUTH_REFUSED', `Token endpoint ${safeUrl(req.tokenUrl)} redirected, and a layer of the dispatcher followed it; the redirected request was stopped before it was sent: set tokenUrl to the token endpoint itself`) };
     }
-    const why = reason === 'network' ? describeNetworkError((err as { cause?: unknown }).cause ?? err) : (err as Error).message;
+    // undici's own words (a parser error may quote what the server sent): redacted like any server text.
+    const why = scrub(reason === 'network' ? describeNetworkError((err as { cause?: unknown }).cause ?? err) : (err as Error).message);
     return {
       ok: false,
       transient: true,
-      error: new AsposeAuthError('ERR_ASPOSE_AUTH_UNAVAILABLE', `Token endpoint ${safeUrl(req.tokenUrl)} failed: ${why}`, { cause: scrubCause((err as { cause?: unknown }).cause ?? err, secrets) }),
+      error: new AsposeAuthError('ERR_ASPOSE_AUTH_UNAVAILABLE', `Token endpoint ${safeUrl(req.tokenUrl)} failed: ${why}`, { cause: scrubCause((err as { cause?: unknown }).cause ?? err, scrub) }),
     };
   }
 
+  // Every answer's Retry-After counts, a refusal's too: TokenService honours it whatever the status.
   const retryAfterMs = parseRetryAfter(headers['retry-after']);
   let json: unknown;
   try {
@@ -151,6 +156,7 @@ export async function requestTokenOnce(req: TokenRequest): Promise<TokenAttempt>
       return {
         ok: false,
         transient: false,
+        retryAfterMs,
         error: new AsposeAuthError('ERR_ASPOSE_AUTH_INVALID_RESPONSE', `Token endpoint ${safeUrl(req.tokenUrl)} answered ${status} without an access_token: check that tokenUrl is an OAuth 2.0 token endpoint (see AsposePresets)`, { status }),
       };
     }
@@ -159,6 +165,7 @@ export async function requestTokenOnce(req: TokenRequest): Promise<TokenAttempt>
       return {
         ok: false,
         transient: false,
+        retryAfterMs,
         error: new AsposeAuthError('ERR_ASPOSE_AUTH_INVALID_RESPONSE', `Token endpoint ${safeUrl(req.tokenUrl)} answered ${status} with an access_token that ${malformed}: check that tokenUrl is an OAuth 2.0 token endpoint (see AsposePresets)`, { status }),
       };
     }
@@ -167,7 +174,8 @@ export async function requestTokenOnce(req: TokenRequest): Promise<TokenAttempt>
       return {
         ok: false,
         transient: false,
-        error: new AsposeAuthError('ERR_ASPOSE_AUTH_INVALID_RESPONSE', `Token endpoint ${safeUrl(req.tokenUrl)} issued a ${JSON.stringify(redact(type, secrets).slice(0, 20))} token; only Bearer tokens are supported`, { status }),
+        retryAfterMs,
+        error: new AsposeAuthError('ERR_ASPOSE_AUTH_INVALID_RESPONSE', `Token endpoint ${safeUrl(req.tokenUrl)} issued a ${JSON.stringify(scrub(type).slice(0, 20))} token; only Bearer tokens are supported`, { status }),
       };
     }
     const lifetime = tokenLifetime(body.expires_in, value, sentAt, req.fallbackLifetimeMs);
@@ -179,6 +187,7 @@ export async function requestTokenOnce(req: TokenRequest): Promise<TokenAttempt>
       return {
         ok: false,
         transient: false,
+        retryAfterMs,
         error: new AsposeAuthError(
           'ERR_ASPOSE_AUTH_INVALID_RESPONSE',
           `Token endpoint ${safeUrl(req.tokenUrl)} answered ${status} with an access_token that ${
@@ -194,8 +203,8 @@ export async function requestTokenOnce(req: TokenRequest): Promise<TokenAttempt>
   }
 
   // Redact before cutting: a cut first could leave part of a secret that no longer matches.
-  const oauthError = typeof body?.error === 'string' ? redact(body.error, secrets).slice(0, 100) : undefined;
-  const description = typeof body?.error_description === 'string' ? redact(body.error_description, secrets).slice(0, 500) : undefined;
+  const oauthError = typeof body?.error === 'string' ? scrub(body.error).slice(0, 100) : undefined;
+  const description = typeof body?.error_description === 'string' ? scrub(body.error_description).slice(0, 500) : undefined;
   const transient = status === 408 || status === 425 || status === 429 || status >= 500;
   const details = { status, oauthError, oauthErrorDescription: description };
   if (transient) {
@@ -211,24 +220,55 @@ export async function requestTokenOnce(req: TokenRequest): Promise<TokenAttempt>
     (status === 404
       ? 'check tokenUrl (see AsposePresets for the known token endpoints)'
       : status >= 300 && status < 400
-        ? `set tokenUrl to the token endpoint itself: redirects are never followed, since that would post the client secret to wherever they point${redirectOrigin(headers.location, req.tokenUrl)}`
+        ? `set tokenUrl to the token endpoint itself: redirects are never followed, since that would post the client secret to wherever they point${redirectTarget(headers.location, req.tokenUrl, scrub)}`
         : REFUSAL_HINTS.invalid_client);
   const what = oauthError ? `refused the client (${oauthError}${description ? `: ${description}` : ''})` : `answered ${status}`;
   return {
     ok: false,
     transient: false,
+    retryAfterMs,
     error: new AsposeAuthError('ERR_ASPOSE_AUTH_REFUSED', `Token endpoint ${safeUrl(req.tokenUrl)} ${what}: ${hint}`, details),
   };
 }
 
-/** Parses `Retry-After` as delta-seconds or an HTTP-date. @internal */
+/**
+ * Parses `Retry-After` into ms from now, or undefined when it says nothing usable.
+ *
+ * - Delta-seconds, read leniently, as servers send them: `600`, ` 600 `, `+600`,
+ *   `600.0` (fractions count), and the first value of a list (`600, 5`, or two
+ *   headers). Too large for a number is the largest safe integer (the caller caps it).
+ * - An HTTP-date (IMF-fixdate, or an obsolete form: all start with the day's
+ *   name), as `Date.parse` reads it; one in the past is 0.
+ * - Anything else, a negative number included, is absent.
+ *
+ * Linear in the header's length: one anchored pattern without nested or
+ * overlapping quantifiers, and `Date.parse` only on short text.
+ *
+ * @internal
+ */
 export function parseRetryAfter(value: string | string[] | undefined): number | undefined {
-  const v = Array.isArray(value) ? value[0] : value;
-  if (!v) return undefined;
-  if (/^\s*\d+\s*$/.test(v)) return Number(v) * 1000;
-  const at = Date.parse(v);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+  const raw = Array.isArray(value) ? value[0] : value;
+  if (typeof raw !== 'string') return undefined;
+  const v = raw.trim();
+  const c = v.charCodeAt(0) | 0x20;
+  if (c >= 97 && c <= 122) {
+    // A day name first: an HTTP-date. Date.parse alone would also take "-5" or "5 Oct" for dates.
+    if (v.length > MAX_HTTP_DATE_LENGTH) return undefined;
+    const at = Date.parse(v);
+    return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+  }
+  const comma = v.indexOf(',');
+  const first = comma < 0 ? v : v.slice(0, comma).trimEnd();
+  if (!DELTA_SECONDS.test(first)) return undefined;
+  const ms = Math.ceil(Number(first) * 1000);
+  return Number.isFinite(ms) ? Math.min(ms, Number.MAX_SAFE_INTEGER) : Number.MAX_SAFE_INTEGER;
 }
+
+/** `600`, `+600`, `600.`, `600.25`, `.5`: the two branches start differently, so nothing backtracks more than once. */
+const DELTA_SECONDS = /^\+?(?:\d+(?:\.\d*)?|\.\d+)$/;
+
+/** Longer than any HTTP-date (29 characters), with room for a list of two and white space. */
+const MAX_HTTP_DATE_LENGTH = 80;
 
 /** A URL without query or credentials, safe for messages. @internal */
 export function safeUrl(url: string): string {
@@ -240,15 +280,38 @@ export function safeUrl(url: string): string {
   }
 }
 
-/** Where a redirect points, as an origin only: a path or query could hold anything, a secret included. */
-function redirectOrigin(location: string | string[] | undefined, base: string): string {
+/**
+ * Where a redirect points, for the message: its origin only, since a path or
+ * query could hold anything. A server can still name a host after what it was
+ * sent, so the origin is shown only when it is plainly safe:
+ *
+ * - redacted like any server text, it must come out unchanged (the URL parser
+ *   lower-cases and percent-decodes a host; redaction ignores ASCII case);
+ * - the Location as a whole must hold no secret, in any spelling: a host cannot
+ *   carry every character a secret may (a `/` ends it), so the part that made
+ *   it into the origin could be a piece no redaction finds;
+ * - no label may be punycode (`xn--`): a non-ASCII secret, or one whose bytes
+ *   arrived in another encoding, turns into its ASCII characters plus an
+ *   encoded tail there, which no longer matches the secret.
+ *
+ * Otherwise the message says the target is not shown. An internationalised
+ * domain is never shown: a small price for an error message.
+ */
+function redirectTarget(location: string | string[] | undefined, base: string, scrub: (text: string) => string): string {
   if (typeof location !== 'string') return '';
+  let url: URL;
   try {
-    const origin = new URL(location, base).origin;
-    return origin === 'null' ? '' : ` (it redirects to ${origin})`;
+    url = new URL(location, base);
   } catch {
     return '';
   }
+  const origin = url.origin;
+  if (origin === 'null') return '';
+  const punycode = url.hostname.startsWith('xn--') || url.hostname.includes('.xn--');
+  if (punycode || scrub(origin) !== origin || scrub(location) !== location) {
+    return ' (where it redirects to is not shown: its Location could hold the client secret)';
+  }
+  return ` (it redirects to ${origin})`;
 }
 
 function describeNetworkError(err: unknown): string {
@@ -261,9 +324,9 @@ function describeNetworkError(err: unknown): string {
  * undici errors do not carry request bodies, but keep only name, code and
  * message anyway, with secrets redacted, so that no `cause` chain can hold one.
  */
-function scrubCause(err: unknown, secrets: string[]): Error {
+function scrubCause(err: unknown, scrub: (text: string) => string): Error {
   const e = err as { name?: string; code?: string; message?: string };
-  const out = new Error(redact(String(e?.message ?? err), secrets));
+  const out = new Error(scrub(String(e?.message ?? err)));
   out.name = e?.name ?? 'Error';
   if (e?.code) (out as Error & { code?: string }).code = e.code;
   return out;

@@ -69,6 +69,17 @@ export class PairState {
    * this (checked right before sending, and only one request is ever in
    * flight). So any `maxRequests + 1` refused requests span at least
    * `windowMs`, and no window of `windowMs` holds more than `maxRequests`.
+   *
+   * Limitation: the bound is on the wall clock (`Date.now()`), as every time
+   * here is (`retryAt` is a date). A wall clock stepped forward (NTP correcting
+   * a slow clock, an administrator setting the time) by `windowMs` or more
+   * opens the limit early: the refusal backoff (10 s, doubling, jittered down
+   * by up to half) still spaces the next requests, but up to `maxRequests`
+   * more refused requests may reach the endpoint within `windowMs` of real
+   * time, and Aspose may lock the pair out for its 10 minutes. (A clock set
+   * back errs the safe way: the limit stays closed longer.) Counting on a
+   * monotonic clock instead would fix it, at the cost of keeping two clocks
+   * per record and converting between them for every `retryAt`.
    */
   limitOpensAt(policy: RefusalPolicy): number {
     const n = this.refusedAt.length;
@@ -118,6 +129,75 @@ export class PairState {
     this.consecutiveRefusals = 0;
     this.refusal = undefined;
     this.lockout = undefined;
+  }
+}
+
+/**
+ * Longest hold after fetches that ran out of retries on transient faults: 60 s
+ * (or `retry.maxDelayMs`, if that is longer). Long enough that a fleet of
+ * processes facing a failing token endpoint sends it about one fetch's worth
+ * of requests (`retries + 1`) a minute each, short enough that the service
+ * comes back within a minute of the endpoint.
+ *
+ * @internal
+ */
+export const MAX_OUTAGE_HOLD_MS = 60_000;
+
+/**
+ * Transient failures of the token endpoint, service-wide: after a fetch gives
+ * up (`ERR_ASPOSE_AUTH_UNAVAILABLE`, its retries spent on 5xx, 429 or 408
+ * answers without a long `Retry-After`, connection errors, timeouts or
+ * non-JSON 200s), no token request goes until a hold has passed, and calls
+ * that need a new token fail at once with that error. Without it every call
+ * would cost `retries + 1` requests for as long as the endpoint fails: the
+ * retry storm that gets clients' addresses blocked.
+ *
+ * The hold is exponential per failed fetch in a row: `retry.maxDelayMs`
+ * (5 s by default), doubling, capped at {@link MAX_OUTAGE_HOLD_MS} (or
+ * `retry.maxDelayMs` if longer), jittered down by up to half so processes
+ * that failed together do not come back together. A token ends it.
+ *
+ * It is not per credential pair: what fails is the endpoint, not the
+ * credentials, so new credentials are held back too.
+ *
+ * @internal
+ */
+export class OutageState {
+  /** Fetches in a row that gave up on transient faults, since the last token. */
+  consecutiveFailures = 0;
+  /** The last such failure, with `retryAt`: calls get it until then. Cleared by a token. */
+  failure: AsposeAuthError | undefined;
+
+  /** When the hold ends (epoch ms), or 0. */
+  get endsAt(): number {
+    return this.failure?.retryAt ?? 0;
+  }
+
+  /**
+   * Records a fetch that gave up with `error` at `now`, and returns the error
+   * calls get until the hold ends: `error`, with its code and fields, and with
+   * that time in its message and `retryAt`.
+   */
+  recordFailure(error: AsposeAuthError, now: number, baseMs: number, random: () => number = Math.random): AsposeAuthError {
+    this.consecutiveFailures++;
+    const cap = Math.max(MAX_OUTAGE_HOLD_MS, baseMs);
+    const exponential = Math.min(cap, baseMs * 2 ** Math.min(this.consecutiveFailures - 1, 40));
+    const hold = exponential * (0.5 + random() / 2);
+    const retryAt = Math.ceil(now + hold);
+    const n = this.consecutiveFailures;
+    const final = new AsposeAuthError(
+      'ERR_ASPOSE_AUTH_UNAVAILABLE',
+      `${error.message}. No token request will be sent before ${new Date(retryAt).toISOString()} (${formatDuration(retryAt - now)} after this failure: backoff after ${n} failed token fetch${n === 1 ? '' : 'es'} in a row, so a failing token endpoint is not hammered); until then calls that need a new token fail with this error`,
+      { status: error.status, oauthError: error.oauthError, oauthErrorDescription: error.oauthErrorDescription, attempts: error.attempts, retryAt, cause: error.cause },
+    );
+    this.failure = final;
+    return final;
+  }
+
+  /** A token was issued: the hold and the count end. */
+  recordSuccess(): void {
+    this.consecutiveFailures = 0;
+    this.failure = undefined;
   }
 }
 

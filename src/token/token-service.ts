@@ -6,7 +6,7 @@ import { AccessToken } from './access-token.js';
 import { CredentialSource, type ClientCredentials } from './credential-source.js';
 import { readJwtTiming } from './jwt.js';
 import { requestTokenOnce, safeUrl } from './token-endpoint.js';
-import { formatDuration, limitError, openWindow, PairState, rateLimitedError, type RefusalPolicy, type RetryWindow } from './token-gate.js';
+import { formatDuration, limitError, openWindow, OutageState, PairState, rateLimitedError, type RefusalPolicy, type RetryWindow } from './token-gate.js';
 
 /** Options of {@link TokenService.getToken}. */
 export interface GetTokenOptions {
@@ -30,8 +30,8 @@ export interface TokenStats {
   failures: number;
   /**
    * Fetches failed at once without a token request, because a `Retry-After` window
-   * (`ERR_ASPOSE_AUTH_RATE_LIMITED`) or the refusal backoff (`ERR_ASPOSE_AUTH_REFUSED`)
-   * held the credentials back.
+   * (`ERR_ASPOSE_AUTH_RATE_LIMITED`), the refusal backoff (`ERR_ASPOSE_AUTH_REFUSED`)
+   * or the hold after a failing token endpoint (`ERR_ASPOSE_AUTH_UNAVAILABLE`) held them back.
    */
   heldBack: number;
 }
@@ -80,12 +80,21 @@ const RECENT_CREDENTIALS = 4;
  *   401 cannot make the service hammer the token endpoint.
  * - **Bounded backoff:** transient token-endpoint faults are retried with
  *   exponential backoff, full jitter and `Retry-After`; refusals are not.
+ * - **A failing endpoint is not hammered:** once a fetch has spent its retries
+ *   on transient faults (`ERR_ASPOSE_AUTH_UNAVAILABLE`), no token request goes,
+ *   whatever the credentials, for `retry.maxDelayMs` (5 s), doubling with each
+ *   such fetch in a row up to 60 s, jittered down by up to half; calls that need
+ *   a new token fail at once with that error, whose `retryAt` says when the next
+ *   request may go. A token ends it; a cached token keeps serving meanwhile.
+ *   `retry.maxDelayMs: 0` turns it off. See {@link OutageState}.
  * - **Retry-After windows:** a `Retry-After` from the token endpoint holds back
- *   every token request until it has passed (a 429 only for that credential
- *   pair, as Aspose's lockout is per pair). Short ones are waited out; during a
- *   longer one (over `retry.maxRetryAfterMs`) calls that need a new token fail
- *   at once with `ERR_ASPOSE_AUTH_RATE_LIMITED`, while a cached token keeps
- *   serving.
+ *   every token request until it has passed: on a 429, for that credential
+ *   pair, as Aspose's lockout is per pair; on a refusal (400, 401, a redirect…)
+ *   or an unusable token, for that pair, as the refusal backoff's delay; on
+ *   any other status, for the whole service. Short ones on transient faults
+ *   are waited out; during a longer one (over `retry.maxRetryAfterMs`) calls
+ *   that need a new token fail at once with `ERR_ASPOSE_AUTH_RATE_LIMITED`,
+ *   while a cached token keeps serving. Any is honoured for at most an hour.
  * - **Refusal backoff:** after a refusal the next request for that pair waits
  *   an exponential, jittered delay, and at most `refusalBackoff.maxRequests`
  *   (5) refused requests go in any `windowMs` (10 min), so the service never
@@ -117,8 +126,10 @@ export class TokenService {
   readonly #pairs = new Map<string, PairState>();
   /** The pair of the last credential read, and when it was read: for failing fast without reading again. */
   #lastPair: { state: PairState; readAt: number } | undefined;
-  /** A `Retry-After` on any status but 429: it holds back the whole service, whatever the credentials. */
+  /** A `Retry-After` on a transient answer but 429: it holds back the whole service, whatever the credentials. */
   #serviceWindow: RetryWindow | undefined;
+  /** Fetches that ran out of retries on transient faults, and the hold they put on every token request. */
+  readonly #outage = new OutageState();
   #backgroundRetryAt = 0;
   /** When (`performance.now()`) {@link invalidate} last dropped a token, for its cap; and whether a declined one was logged since. */
   #lastInvalidatedAt = Number.NEGATIVE_INFINITY;
@@ -339,8 +350,16 @@ export class TokenService {
       const later = Date.now() + Math.max(1_000, this.#opts.maxDelayMs);
       const retryAt = err instanceof AsposeAuthError ? err.retryAt : undefined;
       // Held back: try again when allowed. With credential functions, sooner, since
-      // new credentials are not held back (the old pair still is, at no cost).
-      this.#backgroundRetryAt = retryAt === undefined ? later : this.#credentials?.dynamic ? Math.min(retryAt, later) : retryAt;
+      // new credentials are not held back (the old pair still is, at no cost); but a
+      // failing endpoint holds back every pair, so after one, no sooner than its hold.
+      this.#backgroundRetryAt =
+        retryAt === undefined
+          ? later
+          : (err as AsposeAuthError).code === 'ERR_ASPOSE_AUTH_UNAVAILABLE'
+            ? Math.max(retryAt, later)
+            : this.#credentials?.dynamic
+              ? Math.min(retryAt, later)
+              : retryAt;
     });
   }
 
@@ -374,6 +393,10 @@ export class TokenService {
   #heldBack(pair: PairState, now: number): AsposeAuthError | undefined {
     const refusalEnd = pair.refusalEndsAt(this.#refusalPolicy);
     const window = this.#window(pair, now);
+    // Whichever hold ends last speaks: its error says when the next request may go.
+    const outage = this.#outage.failure;
+    const outageEnd = this.#outage.endsAt;
+    if (outage && outageEnd > now && outageEnd >= refusalEnd && outageEnd >= (window?.until ?? 0)) return outage;
     if (refusalEnd > now && refusalEnd >= (window?.until ?? 0)) {
       return pair.refusal && pair.refusal.retryAt! >= refusalEnd ? pair.refusal : limitError(refusalEnd, now, this.#refusalPolicy);
     }
@@ -381,9 +404,15 @@ export class TokenService {
     return undefined;
   }
 
-  /** {@link #heldBack} for a pair not read yet: only the service-wide window can hold it. */
+  /**
+   * {@link #heldBack} for a pair not read yet: only the service-wide holds can hold it
+   * (and then the credential functions are not called: new credentials would wait too).
+   */
   #heldBackService(now: number): AsposeAuthError | undefined {
     const w = this.#serviceWindow;
+    const outage = this.#outage.failure;
+    const outageEnd = this.#outage.endsAt;
+    if (outage && outageEnd > now && outageEnd >= (w?.until ?? 0)) return outage;
     return w && w.until - now > this.#opts.maxRetryAfterMs ? rateLimitedError(w, now, this.#opts.tokenUrl, 0) : undefined;
   }
 
@@ -474,6 +503,7 @@ export class TokenService {
       if (result.ok) {
         const cached = this.#cache(result.token);
         pair.recordSuccess();
+        this.#outage.recordSuccess();
         this.#serviceWindow = undefined;
         this.#backgroundRetryAt = 0;
         this.#stats.tokensIssued++;
@@ -508,7 +538,7 @@ export class TokenService {
       }
       if (!result.transient || attempt > o.retries || this.closed) {
         this.#stats.failures++;
-        const final =
+        const gaveUp =
           result.transient && attempt > 1
             ? new AsposeAuthError('ERR_ASPOSE_AUTH_UNAVAILABLE', `${error.message} (gave up after ${attempt} attempts in ${Date.now() - started} ms)`, {
                 status: error.status,
@@ -518,6 +548,9 @@ export class TokenService {
                 cause: error.cause,
               })
             : withAttempts(error, attempt);
+        // Retries spent on a failing endpoint: hold every token request back for a while, or the
+        // next call would spend as many again (and the next, and the next: a retry storm).
+        const final = result.transient && !this.closed ? this.#outage.recordFailure(gaveUp, Date.now(), o.maxDelayMs) : gaveUp;
         this.#log('error', `Aspose access token request failed: ${final.message}`);
         throw final;
       }

@@ -5,15 +5,20 @@
  * - a `Retry-After` holds back every token request until it has passed
  *   (`ERR_ASPOSE_AUTH_RATE_LIMITED`), while a cached token keeps serving;
  * - refusals back off exponentially, and one service never sends more than 5
- *   token requests in any 10 minutes with refused credentials.
+ *   token requests in any 10 minutes with refused credentials; a refusal's own
+ *   `Retry-After` holds its pair back that long;
+ * - a token endpoint that keeps failing transiently is not hammered: after a
+ *   fetch has spent its retries, every token request is held back for a while
+ *   (exponential, capped at a minute), and calls fail at once meanwhile.
  *
  * The 10-minute properties run on a simulated clock (`Date.now` spied), which
  * the stand-in reads too; every HTTP exchange is real.
  */
 import { request, Agent } from 'undici';
+import { parseRetryAfter } from '../../src/token/token-endpoint';
 import { AsposeAuthError, type TokenService } from 'aspose-cloud-auth';
 import type { AsposeStandIn } from 'aspose-cloud-auth/testing';
-import { cleanup, client, rejectionOf, sleep, standIn, tokenService, track } from './fixtures';
+import { captureServer, cleanup, client, rejectionOf, sleep, standIn, tokenService, track } from './fixtures';
 
 afterEach(async () => {
   jest.restoreAllMocks();
@@ -211,7 +216,8 @@ describe('a Retry-After holds back every token request until it has passed', () 
   test('a short Retry-After is waited out by the next fetch too, not just inside the one that met it', async () => {
     const server = await standIn();
     server.failToken({ kind: 'status', status: 503, headers: { 'retry-after': '1' } });
-    const tokens = tokenService(server, { retry: { retries: 0 } });
+    // A hold after the failed fetch of 10 to 20 ms (retry.maxDelayMs), well inside the 1 s window.
+    const tokens = tokenService(server, { retry: { retries: 0, minDelayMs: 5, maxDelayMs: 20 } });
     const started = performance.now();
     expect(await rejectionOf(tokens.getToken())).toMatchObject({ code: 'ERR_ASPOSE_AUTH_UNAVAILABLE', status: 503 });
     // The next caller comes at once, inside the 1 s window: it waits, then sends.
@@ -370,5 +376,294 @@ describe('an unusable token is held back like a refusal', () => {
     expect(held.retryAt).toBeGreaterThan(clock.now);
     expect(held.message).toContain('No token request will be sent for these credentials before');
     expect(server.apiRequests).toBe(0);
+  });
+});
+
+describe('a refusal’s Retry-After holds its pair back that long', () => {
+  test.each([
+    ['400 invalid_client', { status: 400, body: { error: 'invalid_client' } }, 'ERR_ASPOSE_AUTH_REFUSED'],
+    ['401 invalid_client', { status: 401, body: { error: 'invalid_client' } }, 'ERR_ASPOSE_AUTH_REFUSED'],
+    ['403', { status: 403, body: { error: 'access_denied' } }, 'ERR_ASPOSE_AUTH_REFUSED'],
+    ['302 (a redirect is a refusal)', { status: 302, body: {}, headers: { location: 'https://elsewhere.example/token' } }, 'ERR_ASPOSE_AUTH_REFUSED'],
+    ['200 without an access_token', { status: 200, body: { token_type: 'Bearer' } }, 'ERR_ASPOSE_AUTH_INVALID_RESPONSE'],
+  ] as const)('%s with Retry-After: 900: no request for 900 s, not just the refusal backoff', async (_, answer, code) => {
+    jest.spyOn(Math, 'random').mockReturnValue(1); // the refusal backoff at its longest: 10 s
+    const clock = simulatedClock();
+    const endpoint = await captureServer();
+    endpoint.respond = () => ({ ...answer, headers: { ...('headers' in answer ? answer.headers : {}), 'retry-after': '900' } });
+    const tokens = tokenService({ url: endpoint.url, clientId: 'id', clientSecret: 'secretsecretsecret' });
+    const first = await rejectionOf(tokens.getToken());
+    expect(first).toMatchObject({ code, status: answer.status, attempts: 1, retryAt: clock.now + 900_000 });
+    expect(first.message).toContain(`before ${new Date(clock.now + 900_000).toISOString()} (15 min after this refusal: the answer's Retry-After)`);
+    for (const step of [11_000, 5 * MIN, 9 * MIN]) {
+      clock.advance(step);
+      expect(await rejectionOf(tokens.getToken())).toBe(first);
+    }
+    expect(endpoint.requests).toHaveLength(1);
+    clock.advance(900_000 - 11_000 - 14 * MIN);
+    await rejectionOf(tokens.getToken());
+    expect(endpoint.requests).toHaveLength(2);
+  });
+
+  test('the hold is the pair’s: new credentials from a function are tried at once', async () => {
+    const clock = simulatedClock();
+    const server = await standIn();
+    let secret = 'not-the-secret';
+    server.failToken({ kind: 'status', status: 400, body: { error: 'invalid_client' }, headers: { 'retry-after': '900' } });
+    const tokens = tokenService(server, { clientSecret: () => secret });
+    expect(await rejectionOf(tokens.getToken())).toMatchObject({ code: 'ERR_ASPOSE_AUTH_REFUSED', retryAt: clock.now + 900_000 });
+    secret = server.clientSecret;
+    clock.advance(CREDENTIAL_RECHECK);
+    await expect(tokens.getToken()).resolves.toBeDefined();
+    expect(server.tokenRequests).toBe(2);
+  });
+
+  test('a refusal’s Retry-After shorter than the backoff changes nothing: the backoff still holds', async () => {
+    jest.spyOn(Math, 'random').mockReturnValue(1);
+    const clock = simulatedClock();
+    const server = await standIn();
+    server.failToken({ kind: 'status', status: 400, body: { error: 'invalid_client' }, headers: { 'retry-after': '2' } });
+    const tokens = tokenService(server);
+    const err = await rejectionOf(tokens.getToken());
+    expect(err.retryAt).toBe(clock.now + 10_000);
+    expect(err.message).toMatch(/backoff after 1 refusal in a row/);
+  });
+});
+
+/** How long a credential function's last value is trusted while its pair is held back. */
+const CREDENTIAL_RECHECK = 1_000;
+
+describe('a token endpoint failing transiently is not hammered: after a fetch gives up, every token request is held back', () => {
+  /** Tiny retry delays (real time), and the default 5 s `maxDelayMs`: the hold starts at 5 s. */
+  const RETRY = { retries: 3, minDelayMs: 1, maxDelayMs: 5_000 };
+
+  test.each([
+    ['429 without Retry-After', { kind: 'status', status: 429, body: { error: 'slow_down' } }],
+    ['503 without Retry-After', { kind: 'status', status: 503, body: {} }],
+    ['200 with an HTML page', { kind: 'non-json' }],
+    ['connection reset', { kind: 'reset' }],
+  ] as const)('%s: 20 sequential calls cost one fetch (retries + 1 requests), not 20', async (_, fault) => {
+    jest.spyOn(Math, 'random').mockReturnValue(1); // holds at the top of their jitter range
+    const clock = simulatedClock();
+    const server = await standIn();
+    server.failToken(fault, 1000);
+    const tokens = tokenService(server, { retry: RETRY });
+    const first = await rejectionOf(tokens.getToken());
+    expect(first).toBeInstanceOf(AsposeAuthError);
+    expect(first).toMatchObject({ code: 'ERR_ASPOSE_AUTH_UNAVAILABLE', attempts: 4, retryAt: clock.now + 5_000 });
+    expect(first.message).toMatch(/gave up after 4 attempts/);
+    expect(first.message).toContain(`No token request will be sent before ${new Date(clock.now + 5_000).toISOString()} (5 s after this failure: backoff after 1 failed token fetch in a row`);
+    for (let i = 0; i < 19; i++) expect(await rejectionOf(tokens.getToken())).toBe(first);
+    expect(server.tokenRequests).toBe(4);
+    expect(tokens.stats).toMatchObject({ requests: 4, failures: 1, heldBack: 19 });
+  });
+
+  test('the hold doubles with each failed fetch in a row (5, 10, 20, 40 s, then 60 s), is jittered down by up to half, and a token resets it', async () => {
+    const random = jest.spyOn(Math, 'random').mockReturnValue(1);
+    const clock = simulatedClock();
+    const server = await standIn();
+    server.failToken({ kind: 'status', status: 503, body: {} }, 8 * 4); // eight fetches' worth
+    const tokens = tokenService(server, { retry: RETRY });
+    const holds: number[] = [];
+    for (let fetch = 0; fetch < 7; fetch++) {
+      const err = await rejectionOf(tokens.getToken());
+      holds.push(err.retryAt - clock.now);
+      expect(err.message).toContain(`backoff after ${fetch + 1} failed token fetch${fetch === 0 ? '' : 'es'} in a row`);
+      clock.advance(err.retryAt - clock.now - 1);
+      expect(await rejectionOf(tokens.getToken())).toBe(err); // 1 ms before the hold ends: still held
+      clock.advance(1);
+    }
+    expect(holds).toEqual([5_000, 10_000, 20_000, 40_000, 60_000, 60_000, 60_000]);
+    expect(server.tokenRequests).toBe(7 * 4);
+
+    // The bottom of the jitter range: half.
+    random.mockReturnValue(0);
+    expect((await rejectionOf(tokens.getToken())).retryAt - clock.now).toBe(30_000);
+    clock.advance(30_000);
+
+    // The endpoint recovers: a token, and the next failure starts from 5 s again.
+    random.mockReturnValue(1);
+    await expect(tokens.getToken()).resolves.toBeDefined();
+    expect(server.tokenRequests).toBe(8 * 4 + 1);
+    server.failToken({ kind: 'status', status: 503, body: {} }, 4);
+    expect((await rejectionOf(tokens.getToken({ forceRefresh: true }))).retryAt - clock.now).toBe(5_000);
+  });
+
+  test('a steady stream of calls for 10 minutes against an endpoint answering 429 without Retry-After: 13 fetches, not 6000', async () => {
+    jest.spyOn(Math, 'random').mockReturnValue(1);
+    const clock = simulatedClock();
+    const server = await standIn();
+    server.failToken({ kind: 'status', status: 429, body: {} }, 100_000);
+    const aspose = client(server, { retry: RETRY });
+    const { requestTimes, codes } = await steadyStream(server, clock, () => aspose.get('/v4.0/words/a.docx'), { durationMs: 10 * MIN });
+    // A fetch (4 requests) at 0, 5, 15, 35, 75 s, then one a minute.
+    const fetchStarts = requestTimes.filter((_, i) => i % 4 === 0).map((t) => t / 1000);
+    expect(fetchStarts).toEqual([0, 5, 15, 35, 75, 135, 195, 255, 315, 375, 435, 495, 555]);
+    expect(requestTimes).toHaveLength(13 * 4);
+    expect([...codes.keys()]).toEqual(['ERR_ASPOSE_AUTH_UNAVAILABLE']);
+    expect(codes.get('ERR_ASPOSE_AUTH_UNAVAILABLE')).toBe(6_000);
+    expect(server.apiRequests).toBe(0);
+  });
+
+  test('new credentials do not lift the hold (the endpoint is what fails), and no credential function is called during it', async () => {
+    jest.spyOn(Math, 'random').mockReturnValue(1);
+    const clock = simulatedClock();
+    const server = await standIn();
+    server.failToken({ kind: 'status', status: 503, body: {} }, 4);
+    let reads = 0;
+    let secret = 'first-secret-value';
+    const tokens = tokenService(server, {
+      clientSecret: () => {
+        reads++;
+        return secret;
+      },
+      retry: RETRY,
+    });
+    const first = await rejectionOf(tokens.getToken());
+    expect(first).toMatchObject({ code: 'ERR_ASPOSE_AUTH_UNAVAILABLE', retryAt: clock.now + 5_000 });
+    const readsAfterFetch = reads;
+    secret = server.clientSecret;
+    for (let i = 0; i < 4; i++) {
+      clock.advance(1_200); // past the credential recheck each time
+      expect(await rejectionOf(tokens.getToken())).toBe(first);
+    }
+    expect(reads).toBe(readsAfterFetch);
+    expect(server.tokenRequests).toBe(4);
+    clock.advance(5_000 - 4 * 1_200);
+    await expect(tokens.getToken()).resolves.toBeDefined(); // the new secret, once the hold is over
+    expect(server.tokenRequests).toBe(5);
+  });
+
+  test('a valid cached token keeps serving during the hold; the refresh ahead of expiry waits for it, then succeeds', async () => {
+    jest.spyOn(Math, 'random').mockReturnValue(1);
+    const clock = simulatedClock();
+    const server = await standIn({ tokenLifetimeSec: 3600 });
+    const tokens = tokenService(server, { retry: RETRY });
+    const token = await tokens.getToken();
+    clock.advance(56 * MIN);
+    server.failToken({ kind: 'status', status: 503, body: {} }, 8);
+    expect(await tokens.getToken()).toBe(token); // starts the background refresh, which gives up after 4 requests
+    await until(() => tokens.stats.failures === 1);
+    expect(server.tokenRequests).toBe(5);
+    for (let i = 0; i < 49; i++) {
+      clock.advance(100);
+      expect(await tokens.getToken()).toBe(token);
+      expect(tokens.peekAuthorization()).toBe(token.authorization);
+    }
+    expect(tokens.stats.refreshesAhead).toBe(1); // none started during the 5 s hold
+    // Only a caller that insists on a new token is told, without a request.
+    expect(await rejectionOf(tokens.getToken({ forceRefresh: true }))).toMatchObject({ code: 'ERR_ASPOSE_AUTH_UNAVAILABLE', attempts: 4 });
+    expect(server.tokenRequests).toBe(5);
+
+    clock.advance(100); // the hold is over: the next call's refresh goes, and fails again (a 10 s hold now)
+    expect(await tokens.getToken()).toBe(token);
+    await until(() => tokens.stats.failures === 2);
+    expect(server.tokenRequests).toBe(9);
+    expect(tokens.stats.refreshesAhead).toBe(2);
+    clock.advance(5_000);
+    expect(await tokens.getToken()).toBe(token);
+    expect(tokens.stats.refreshesAhead).toBe(2); // 5 s on, still held
+    clock.advance(5_000);
+    expect(await tokens.getToken()).toBe(token);
+    await until(() => tokens.stats.tokensIssued === 2);
+    expect((await tokens.getToken()).value).not.toBe(token.value);
+    expect(server.tokenRequests).toBe(10);
+  });
+
+  test('close() during the hold: calls get “closed”, not the hold', async () => {
+    const server = await standIn();
+    server.failToken({ kind: 'status', status: 503, body: {} }, 4);
+    const tokens = tokenService(server, { retry: RETRY });
+    expect(await rejectionOf(tokens.getToken())).toMatchObject({ code: 'ERR_ASPOSE_AUTH_UNAVAILABLE', attempts: 4 });
+    await tokens.close();
+    const err = await rejectionOf(tokens.getToken());
+    expect(err.message).toBe('TokenService is closed');
+    expect(err.retryAt).toBeUndefined();
+  });
+
+  test('retry.maxDelayMs: 0 turns the hold off', async () => {
+    const server = await standIn();
+    server.failToken({ kind: 'status', status: 503, body: {} }, 2);
+    const tokens = tokenService(server, { retry: { retries: 1, minDelayMs: 0, maxDelayMs: 0 } });
+    expect(await rejectionOf(tokens.getToken())).toMatchObject({ code: 'ERR_ASPOSE_AUTH_UNAVAILABLE', attempts: 2 });
+    await expect(tokens.getToken()).resolves.toBeDefined();
+    expect(server.tokenRequests).toBe(3);
+  });
+});
+
+describe('Retry-After spellings', () => {
+  test.each([
+    ['600', 600_000],
+    [' 600 ', 600_000],
+    ['\t600', 600_000],
+    ['+600', 600_000],
+    ['600.0', 600_000],
+    ['600.', 600_000],
+    ['0.5', 500],
+    ['.5', 500],
+    ['600, 5', 600_000],
+    ['600 ,5', 600_000],
+    ['0', 0],
+  ])('%j is %i ms', (value, ms) => {
+    expect(parseRetryAfter(value)).toBe(ms);
+  });
+
+  test.each(['-600', '-1', '- 600', '-600, 5', '', '   ', 'soon', '5 Oct', '1e3', '0x10', 'Infinity', '600 s', '6 00', '+-600', ', 600'])('%j is absent', (value) => {
+    expect(parseRetryAfter(value)).toBeUndefined();
+  });
+
+  test('the first of two headers counts', () => {
+    expect(parseRetryAfter(['600', '5'])).toBe(600_000);
+  });
+
+  test('HTTP-dates (IMF-fixdate, and the obsolete RFC 850 form); one in the past is 0', () => {
+    const clock = simulatedClock(Date.UTC(1994, 10, 6, 8, 39, 37)); // 10 minutes before the example date
+    for (const date of ['Sun, 06 Nov 1994 08:49:37 GMT', 'Sunday, 06-Nov-94 08:49:37 GMT', ' Sun, 06 Nov 1994 08:49:37 GMT ']) {
+      expect(parseRetryAfter(date)).toBe(600_000);
+    }
+    clock.advance(20 * MIN);
+    expect(parseRetryAfter('Sun, 06 Nov 1994 08:49:37 GMT')).toBe(0);
+  });
+
+  test('a huge number is a huge wait (the service caps it at an hour), never Infinity or NaN', () => {
+    expect(parseRetryAfter('9'.repeat(400))).toBe(Number.MAX_SAFE_INTEGER);
+  });
+
+  test('linear: 16 KB of digits with a stray letter at the end costs about what 16 KB of digits does', () => {
+    const digits = '1'.repeat(16 * 1024);
+    const nearMiss = `${digits.slice(1)}x`;
+    const dotted = `${'1'.repeat(8 * 1024)}.${'1'.repeat(8 * 1024 - 2)}x`;
+    const time = (v: string) => {
+      const t = performance.now();
+      for (let i = 0; i < 200; i++) parseRetryAfter(v);
+      return performance.now() - t;
+    };
+    time(digits);
+    time(nearMiss);
+    time(dotted); // warm up
+    const base = time(digits);
+    expect(time(nearMiss) / base).toBeLessThan(20);
+    expect(time(dotted) / base).toBeLessThan(20);
+  });
+
+  test.each([
+    ['+600', 600_000],
+    ['600.0', 600_000],
+    ['600, 5', 600_000],
+    [' 600 ', 600_000],
+  ])('a 503 with Retry-After %j holds the service back 600 s', async (value, ms) => {
+    const clock = simulatedClock();
+    const server = await standIn();
+    server.failToken({ kind: 'status', status: 503, body: {}, headers: { 'retry-after': value } }, 100);
+    const tokens = tokenService(server);
+    expect(await rejectionOf(tokens.getToken())).toMatchObject({ code: 'ERR_ASPOSE_AUTH_RATE_LIMITED', attempts: 1, retryAt: clock.now + ms });
+    expect(server.tokenRequests).toBe(1);
+  });
+
+  test('a 503 with Retry-After: -600 is as if it had none: retried, then the hold after a failed fetch', async () => {
+    const server = await standIn();
+    server.failToken({ kind: 'status', status: 503, body: {}, headers: { 'retry-after': '-600' } }, 100);
+    const tokens = tokenService(server);
+    expect(await rejectionOf(tokens.getToken())).toMatchObject({ code: 'ERR_ASPOSE_AUTH_UNAVAILABLE', attempts: 4 });
   });
 });

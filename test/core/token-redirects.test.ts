@@ -195,3 +195,43 @@ describe.each(LAYERINGS)('token endpoint redirecting to its own origin, with %s'
     expect(endpoint.requests.map((r) => r.url)).toEqual(['/connect/token']);
   });
 });
+
+describe('a redirect whose host is named after the client secret never puts it in the error or the log', () => {
+  const ID = 'my-client-id';
+  test.each([
+    ['the secret as the host (lower-cased by URL parsing)', '0123456789abcdef0123456789ABCDEF', (s: string) => `https://${s}.evil.example/steal`],
+    ['the secret inside a longer host label', '0123456789abcdef0123456789ABCDEF', (s: string) => `https://x${s}y.evil.example/`],
+    ['the secret percent-encoded in the host', 'secretsecretsecretsecret', (s: string) => `https://${[...s].map((c) => `%${c.charCodeAt(0).toString(16)}`).join('')}.evil.example/`],
+    ['a secret cut short by a slash (the host holds only its start)', 'abcdefghij/klmnopqrstuv', (s: string) => `https://${s}.evil.example/`],
+    // node:http writes a header string as latin1, and the token request reads headers as UTF-8: the é arrives as U+FFFD.
+    ['a non-ASCII secret, sent as latin1 (the host turns it into punycode)', 'sécrét-välue-0123456789', (s: string) => `https://${s}.evil.example/`],
+    ['a non-ASCII secret, sent as UTF-8 (the host turns it into punycode)', 'sécrét-välue-0123456789', (s: string) => Buffer.from(`https://${s}.evil.example/`, 'utf8').toString('latin1')],
+    ['a non-ASCII secret, percent-encoded as latin1', 'sécrét-välue-0123456789', (s: string) => `https://${escape(s)}.evil.example/`],
+  ])('%s', async (_, secret, location) => {
+    const endpoint = await redirectingEndpoint(302, location(secret));
+    const logs: string[] = [];
+    const tokens = track(new TokenService({ clientId: ID, clientSecret: secret, baseUrl: endpoint.url, logger: { error: (m) => logs.push(m), warn: (m) => logs.push(m), log: (m) => logs.push(m) } }), (t) => t.close());
+    const err = await rejectionOf(tokens.getToken());
+    expect(err).toMatchObject({ code: 'ERR_ASPOSE_AUTH_REFUSED', status: 302 });
+    expect(err.message).toMatch(/set tokenUrl to the token endpoint itself/);
+    // Either said to be hidden, or (a host the URL parser refuses) not mentioned at all.
+    expect(err.message).not.toContain('(it redirects to');
+    expect(logs).toHaveLength(1);
+    const text = [printed(err), ...logs].join('\n').toLowerCase();
+    // The secret, its start, and its ASCII characters alone (what punycode keeps of it).
+    for (const hidden of [secret, secret.slice(0, 10), secret.replace(/[^\x20-\x7e]/g, '')]) expect(text).not.toContain(hidden.toLowerCase());
+  });
+
+  test('the Client Id and Secret pair in a host is caught too, and an ordinary redirect still names its origin', async () => {
+    const secret = 'pair-secret-0123456789';
+    const endpoint = await redirectingEndpoint(307, `https://${ID}.${secret}.evil.example/`);
+    const tokens = track(new TokenService({ clientId: ID, clientSecret: secret, baseUrl: endpoint.url }), (t) => t.close());
+    const err = await rejectionOf(tokens.getToken());
+    expect(err.message).toContain('(where it redirects to is not shown: its Location could hold the client secret)');
+    expect(printed(err)).not.toContain(secret);
+
+    const plain = await redirectingEndpoint(307, 'https://id.aspose.cloud/connect/token?x=1');
+    const other = track(new TokenService({ clientId: ID, clientSecret: secret, baseUrl: plain.url }), (t) => t.close());
+    expect((await rejectionOf(other.getToken())).message).toContain('(it redirects to https://id.aspose.cloud)');
+  });
+});

