@@ -24,7 +24,11 @@ export interface AsposeRetryOptions {
   retries?: number;
   /** Backoff base in ms; attempt n waits a random time in [0, min(max, base·2ⁿ)]. Default 250. */
   minDelayMs?: number;
-  /** Longest wait between two attempts, in ms. Default 5000. */
+  /**
+   * Longest wait between two attempts, in ms. Default 5000. Also the first hold after a fetch
+   * ran out of retries: no token request for that long (doubling per failed fetch in a row, up to
+   * 60 s), calls failing at once with the last error. `0` turns the hold off.
+   */
   maxDelayMs?: number;
   /**
    * Longest `Retry-After` (ms) a call waits out. A token-endpoint answer with a longer one ends

@@ -109,9 +109,11 @@ export class AsposeAuthError extends AsposeError {
   /**
    * When token requests may resume, as epoch ms (compare with `Date.now()`), or
    * undefined when nothing holds them back. Set on `ERR_ASPOSE_AUTH_RATE_LIMITED`
-   * (the end of the `Retry-After` window) and on `ERR_ASPOSE_AUTH_REFUSED` (the
-   * end of the refusal backoff: until then calls fail with this same error).
-   * New credentials are not held back by either.
+   * (the end of the `Retry-After` window), on `ERR_ASPOSE_AUTH_REFUSED` and
+   * `ERR_ASPOSE_AUTH_INVALID_RESPONSE` (the end of the pair's backoff: until then
+   * calls fail with this same error; new credentials are not held back), and on
+   * `ERR_ASPOSE_AUTH_UNAVAILABLE` once the endpoint kept failing (the end of the
+   * service-wide hold that follows, whatever the credentials).
    */
   readonly retryAt: number | undefined;
   /** `retryAt` as ms from when this error was made; undefined when `retryAt` is. */
