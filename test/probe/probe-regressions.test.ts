@@ -4,7 +4,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { AsposeClient, TokenService, type AsposeError } from 'aspose-cloud-auth';
-import { createAsposeProxy } from '../../src/proxy/proxy-core';
 
 const servers: Server[] = [];
 const closers: (() => Promise<unknown>)[] = [];
@@ -61,29 +60,6 @@ describe('timeouts beyond setTimeout’s range (2^31 - 1 ms) never fire early', 
     const [request, close] = await Promise.all([pending, closing]);
     if (close === 'ERR_ASPOSE_INVALID_ARGUMENT') await client.close();
     else expect(request).toBe('ok');
-  });
-});
-
-describe('asposeProxy handle() never rejects', () => {
-  it('answers when a middleware in front set a request header to a non-string', async () => {
-    const upstream = await listen((req, res) => res.end('{}'));
-    const client = track(new AsposeClient({ auth: 'static', accessToken: 'abcd', baseUrl: upstream }));
-    const proxy = createAsposeProxy({ client, allow: ['GET /v4.0/words/'] });
-    const outcomes: string[] = [];
-    const app = await listen((req, res) => {
-      // What an APM or timing middleware may do (Express passes req on as it is).
-      (req.headers as Record<string, unknown>)['x-request-start'] = Date.now();
-      proxy.handle(req, res, req.url!, client).then(
-        () => outcomes.push('resolved'),
-        (err: Error) => {
-          outcomes.push(`rejected: ${err.message}`);
-          res.destroy();
-        },
-      );
-    });
-    const res = await fetch(`${app}/v4.0/words/a.docx`).catch((err: Error) => err);
-    expect(outcomes).toEqual(['resolved']);
-    expect(res).toHaveProperty('status');
   });
 });
 
