@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { redact } from '../errors/redact.js';
+import { RedactorCache, type Redactor } from '../errors/redact.js';
 
 /**
  * Hop-by-hop headers (RFC 9110 §7.6.1, plus the non-standard
@@ -9,32 +9,60 @@ import { redact } from '../errors/redact.js';
 const HOP_BY_HOP: readonly string[] = ['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'http2-settings', 'proxy-authenticate'];
 
 /**
- * Headers that ask a server to act on another method or another URL than
- * the request line's, which the allow list and the token-endpoint guard
- * checked: `X-HTTP-Method-Override` (Google APIs, ASP.NET Core's
- * method-override middleware), `X-HTTP-Method` (OData, SharePoint),
- * `X-Method-Override`, and `X-Original-URL` / `X-Rewrite-URL` (IIS URL
- * Rewrite, and frameworks that route on them, such as Symfony before
- * CVE-2018-14773). A `POST` allowed on one path must not become a `DELETE`
- * or another path upstream, so these are never forwarded.
+ * Headers that ask a server to act on another method, another URL or
+ * another host than the request line's and the upstream connection's, which
+ * the allow list, the token-endpoint guard and the fixed origin checked:
+ * - method overrides: `X-HTTP-Method-Override` (Google APIs, ASP.NET Core's
+ *   method-override middleware), `X-HTTP-Method` (OData, SharePoint),
+ *   `X-Method-Override`, `X-Original-Method` (nginx `auth_request` setups);
+ * - URL overrides: `X-Original-URL` / `X-Rewrite-URL` (IIS URL Rewrite, and
+ *   frameworks that route on them, such as Symfony before CVE-2018-14773);
+ * - host overrides: `X-Original-Host` (Azure Application Gateway, IIS ARR),
+ *   `X-Host` and `X-HTTP-Host-Override` (frameworks that build links and
+ *   cache keys from them).
+ *
+ * A `POST` allowed on one path must not become a `DELETE`, another path or
+ * another virtual host upstream, so these are never forwarded, whatever the
+ * options say. (`X-Forwarded-Host` says the same as `X-Original-Host`, but
+ * as one of the `X-Forwarded-*` family a load balancer you trust may set it:
+ * see {@link CLIENT_ADDRESS_HEADERS}.)
  */
-export const OVERRIDE_HEADERS: readonly string[] = ['x-http-method-override', 'x-http-method', 'x-method-override', 'x-original-url', 'x-rewrite-url'];
+export const OVERRIDE_HEADERS: readonly string[] = [
+  'x-http-method-override',
+  'x-http-method',
+  'x-method-override',
+  'x-original-method',
+  'x-original-url',
+  'x-rewrite-url',
+  'x-original-host',
+  'x-host',
+  'x-http-host-override',
+];
 
 /**
  * Headers that tell a server who the client is, or which host, scheme and
- * path it asked for, on the hop before: `Forwarded` and any `X-Forwarded-*`
- * (For, Host, Proto, Port, Prefix, …), and the vendor spellings of the
- * client's address that address-detection libraries read (the list of the
- * `request-ip` package: `X-Real-IP`, `X-Client-IP`, `True-Client-IP`,
- * `CF-Connecting-IP`, `Fastly-Client-IP`, …). From a browser they are
- * whatever it chose to write; upstream they can pass an IP allow list, skew
- * rate limits or logs, or change the links an answer builds. Dropped unless
- * named in the proxy's `forwardRequestHeaders` (for a load balancer you
- * trust that sets them).
+ * path it asked for, on the hop before. Dropped unless named in the proxy's
+ * `forwardRequestHeaders` (for a load balancer you trust that sets them):
+ * from a browser they are whatever it chose to write, and upstream they can
+ * pass an IP allow list, skew rate limits or logs, or change the links an
+ * answer builds.
+ * - the standard ones: `Forwarded`, `Via`, and any `X-Forwarded-*` (For,
+ *   Host, Proto, Port, Prefix, Server, Ssl, …);
+ * - the spellings of the client's address that address-detection libraries
+ *   read (the list of the `request-ip` package: `X-Real-IP`, `X-Client-IP`,
+ *   `True-Client-IP`, `CF-Connecting-IP`, `Fastly-Client-IP`, …) and those of
+ *   other proxies and platforms: `Client-IP`, `X-Originating-IP` (Exchange),
+ *   `X-Remote-IP`, `X-Remote-Addr`, `X-ProxyUser-Ip` (Google), `X-ARR-ClientIP`
+ *   (IIS ARR, Azure App Service), `X-Azure-ClientIP` and `X-Azure-SocketIP`
+ *   (Azure Front Door), `X-Envoy-External-Address` (Envoy, Istio),
+ *   `X-Original-Forwarded-For` (ingress-nginx);
+ * - the spellings of the client's scheme: `X-Url-Scheme`, `X-Scheme`,
+ *   `X-Original-Proto`, `Front-End-Https` (Microsoft).
  */
 export const CLIENT_ADDRESS_HEADERS: readonly string[] = [
   'forwarded',
   'forwarded-for',
+  'via',
   'x-forwarded',
   'x-real-ip',
   'x-client-ip',
@@ -44,6 +72,20 @@ export const CLIENT_ADDRESS_HEADERS: readonly string[] = [
   'fastly-client-ip',
   'x-cluster-client-ip',
   'x-appengine-user-ip',
+  'client-ip',
+  'x-originating-ip',
+  'x-remote-ip',
+  'x-remote-addr',
+  'x-proxyuser-ip',
+  'x-arr-clientip',
+  'x-azure-clientip',
+  'x-azure-socketip',
+  'x-envoy-external-address',
+  'x-original-forwarded-for',
+  'x-url-scheme',
+  'x-scheme',
+  'x-original-proto',
+  'front-end-https',
 ];
 const CLIENT_ADDRESS = new Set(CLIENT_ADDRESS_HEADERS);
 
@@ -74,14 +116,69 @@ const RESPONSE_DROP = new Set<string>([...HOP_BY_HOP, 'set-cookie', 'set-cookie2
 /** CR, LF and NUL: the bytes that split or end a header. */
 const INJECTION = /[\r\n\0]/;
 
+/** Why a request header value cannot be forwarded. */
+class HeaderProblem {
+  readonly what: string;
+  constructor(what: string) {
+    this.what = what;
+  }
+}
+const CRLF = new HeaderProblem('holds CR, LF or NUL');
+const TYPE = new HeaderProblem('is not a string, a number or an array of them (set by a middleware in front of the proxy?)');
+const SEVERAL_LENGTHS = new HeaderProblem('must be a single value');
+
+/**
+ * A request header's value as the proxy forwards it, or why it cannot be.
+ * Node's parser hands over strings (`set-cookie` as an array), but code in
+ * front of the proxy may write `req.headers` directly, with anything Node's
+ * `setHeader` takes (`req.headers['x-request-start'] = Date.now()`): a
+ * string, a number, or an array of them. `null` and an empty array stand
+ * for no header (`undefined`); any other value (a boolean, an object, even
+ * one with a `toString`) is refused rather than guessed at, and so is a
+ * string holding CR, LF or NUL.
+ *
+ * A string, what every request carries, is returned as it is.
+ */
+function headerValue(value: unknown): string | string[] | undefined | HeaderProblem {
+  if (typeof value === 'string') return INJECTION.test(value) ? CRLF : value;
+  if (typeof value === 'number') return String(value);
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value)) return TYPE;
+  if (value.length === 0) return undefined;
+  let copy: string[] | undefined; // made only if a number must become text
+  for (let k = 0; k < value.length; k++) {
+    const v: unknown = value[k];
+    if (typeof v === 'string') {
+      if (INJECTION.test(v)) return CRLF;
+      copy?.push(v);
+    } else if (typeof v === 'number') {
+      (copy ??= value.slice(0, k) as string[]).push(String(v));
+    } else {
+      return TYPE;
+    }
+  }
+  return copy ?? (value as string[]);
+}
+
+/** Printable header names only, and not too long to quote. */
+const QUOTABLE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,64}$/;
+
+/** The message of a 400 for a header whose value cannot be forwarded. */
+function refusal(name: string, problem: HeaderProblem): string {
+  return `The request header ${QUOTABLE_NAME.test(name) ? `${name} ` : ''}${problem.what}`;
+}
+
+/** A header value as one text, for the headers the proxy reads itself (`Connection`, `Transfer-Encoding`). */
+function headerText(value: string | string[]): string {
+  return typeof value === 'string' ? value : value.join(', ');
+}
+
 /**
  * Header names listed in `Connection` (RFC 9110 §7.6.1) that are not
  * hop-by-hop already: these are hop-by-hop too. A set, so that a long list
  * costs one look-up per header rather than a scan of the list.
  */
-function connectionListed(value: string | string[] | undefined, drop: ReadonlySet<string>): Set<string> | undefined {
-  if (value === undefined) return undefined;
-  const text = Array.isArray(value) ? value.join(',') : value;
+function connectionListed(text: string, drop: ReadonlySet<string>): Set<string> | undefined {
   // What browsers and servers send: no name beyond the hop-by-hop ones (and no Set to build).
   if (text.length <= 10) {
     const t = text.toLowerCase();
@@ -106,46 +203,110 @@ export interface RequestHeaderRules {
 
 /**
  * The headers to send upstream: the caller's, minus credentials, `host`,
- * hop-by-hop headers, any header `Connection` names, method and URL
+ * hop-by-hop headers, any header `Connection` names, method, URL and host
  * overrides, client-address headers not in `rules.forward`, and
- * `rules.drop`. Returns `null` if a value holds CR, LF or NUL (Node's parser
- * refuses those already; this guards headers another middleware may have
- * set).
+ * `rules.drop`. Numbers are sent as their text.
+ *
+ * Returns a message instead (for a 400) if a value to forward, or
+ * `Connection`, holds CR, LF or NUL (Node's parser refuses those already;
+ * this guards headers another middleware may have set), or is of a type no
+ * header can carry. Headers that are dropped anyway are not looked at.
  *
  * @internal
  */
-export function requestHeadersForUpstream(headers: IncomingHttpHeaders, rules: RequestHeaderRules): Record<string, string | string[]> | null {
-  const listed = connectionListed(headers.connection, REQUEST_DROP);
+export function requestHeadersForUpstream(headers: IncomingHttpHeaders, rules: RequestHeaderRules): Record<string, string | string[]> | string {
+  let listed: Set<string> | undefined;
+  const connection = headerValue(headers.connection);
+  if (connection instanceof HeaderProblem) return refusal('connection', connection);
+  if (connection !== undefined) listed = connectionListed(headerText(connection), REQUEST_DROP);
   const out: Record<string, string | string[]> = {};
   for (const name in headers) {
-    const value = headers[name];
-    if (value === undefined) continue;
+    const raw: unknown = headers[name];
+    if (raw === undefined) continue;
     const lower = name.toLowerCase();
     if (REQUEST_DROP.has(lower) || listed?.has(lower) || rules.drop?.has(lower)) continue;
     if (isClientAddressHeader(lower) && !rules.forward?.has(lower)) continue;
-    if (typeof value === 'string' ? INJECTION.test(value) : value.some((v) => INJECTION.test(v))) return null;
+    const value = headerValue(raw);
+    if (value === undefined) continue;
+    if (value instanceof HeaderProblem) return refusal(name, value);
+    // Node's parser keeps one Content-Length; several, from a middleware, would leave undici to pick one.
+    if (typeof value !== 'string' && lower === 'content-length') return refusal(name, SEVERAL_LENGTHS);
     out[lower] = value;
   }
   return out;
 }
 
 /**
+ * Why the request's `Transfer-Encoding` (read before it is dropped as
+ * hop-by-hop) cannot be handled, or `undefined` if it is absent or
+ * `chunked` alone.
+ *
+ * Node's parser accepts `gzip, chunked` and hands over the body with only
+ * the chunking undone: forwarded, the gzip bytes would reach the API as if
+ * they were plain. Nothing in a browser sends a transfer coding but chunked.
+ *
+ * @internal
+ */
+export function transferEncodingProblem(te: unknown): string | undefined {
+  if (te === undefined) return undefined;
+  const value = headerValue(te);
+  if (value === undefined) return undefined;
+  if (value instanceof HeaderProblem) return refusal('transfer-encoding', value);
+  if (headerText(value).toLowerCase() !== 'chunked') {
+    return 'Transfer-Encoding must be "chunked" alone: the proxy does not undo other transfer codings (gzip, deflate, …); send Content-Encoding instead';
+  }
+  return undefined;
+}
+
+/**
+ * Whatever holds the secrets an answer must never echo: a client's token
+ * service. Its `sensitiveValues()` are the client secret, the
+ * `id:secret` pair and the current and recent tokens.
+ *
+ * @internal
+ */
+export interface SecretSource {
+  sensitiveValues(): string[];
+}
+
+/**
+ * One redactor cache per token service, shared by every proxy and every
+ * request that uses it: an answer that echoes the token costs one pass of
+ * the automaton over each value that holds it, and the automaton is built
+ * again only when the token service's secrets change (a new token).
+ */
+const redactors = new WeakMap<SecretSource, RedactorCache>();
+
+/** `source`'s cached redactor for `secrets` (its current `sensitiveValues()`). @internal */
+export function redactorFor(source: SecretSource, secrets: readonly string[]): Redactor {
+  let cache = redactors.get(source);
+  if (cache === undefined) redactors.set(source, (cache = new RedactorCache()));
+  return cache.for(secrets);
+}
+
+/**
  * The upstream answer's headers to pass back: all but hop-by-hop headers, the
  * headers `Connection` names, and `Set-Cookie`.
  *
- * No value carries one of `secrets` (the server's token, its client secret):
- * each is checked with a plain `includes`, and only on a hit is the value
- * rewritten, with each occurrence replaced by `[redacted]`; a header whose
- * name holds a secret (in any case), or whose value still does after that,
- * is dropped.
+ * No value carries one of `secrets` (`source.sensitiveValues()`, taken once
+ * for this answer by the caller): each is checked with a plain `includes`,
+ * and only on a hit is the value rewritten, with each occurrence replaced by
+ * `[redacted]` (by `source`'s cached redactor, so the cost of a hit is one
+ * linear pass over the value); a header whose name holds a secret (in any
+ * case), or whose value still does after that, is dropped.
  * An upstream has no business echoing the `Authorization` it received into
  * a `Location`, a `Link` or a debug header, but if one ever does, the
  * browser must not learn the server's token from it.
  *
  * @internal
  */
-export function responseHeadersForClient(headers: Record<string, string | string[] | undefined>, secrets: readonly string[]): Record<string, string | string[]> {
-  const listed = connectionListed(headers.connection, RESPONSE_DROP);
+export function responseHeadersForClient(
+  headers: Record<string, string | string[] | undefined>,
+  secrets: readonly string[],
+  source: SecretSource,
+): Record<string, string | string[]> {
+  const connection = headers.connection;
+  const listed = connection === undefined ? undefined : connectionListed(headerText(connection), RESPONSE_DROP);
   const out: Record<string, string | string[]> = {};
   for (const name in headers) {
     let value = headers[name];
@@ -155,11 +316,11 @@ export function responseHeadersForClient(headers: Record<string, string | string
     if (secrets.length > 0) {
       if (nameHoldsSecret(lower, secrets)) continue;
       if (typeof value === 'string') {
-        if (holdsSecret(value, secrets) && (value = withoutSecrets(value, secrets)) === undefined) continue;
+        if (holdsSecret(value, secrets) && (value = withoutSecrets(value, secrets, source)) === undefined) continue;
       } else if (value.some((v) => holdsSecret(v, secrets))) {
         const kept: string[] = [];
         for (const v of value) {
-          const clean = withoutSecrets(v, secrets);
+          const clean = withoutSecrets(v, secrets, source);
           if (clean !== undefined) kept.push(clean);
         }
         if (kept.length === 0) continue;
@@ -198,13 +359,13 @@ function nameHoldsSecret(lower: string, secrets: readonly string[]): boolean {
 }
 
 /**
- * `text` with every secret replaced by `[redacted]`, or `undefined` if
- * redaction left one in it (so the caller drops the text rather than pass
- * it on).
+ * `text` with every secret replaced by `[redacted]` (by `source`'s cached
+ * redactor for `secrets`), or `undefined` if redaction left one in it (so
+ * the caller drops the text rather than pass it on).
  *
  * @internal
  */
-export function withoutSecrets(text: string, secrets: readonly string[]): string | undefined {
-  const clean = redact(text, secrets);
+export function withoutSecrets(text: string, secrets: readonly string[], source: SecretSource): string | undefined {
+  const clean = redactorFor(source, secrets)(text);
   return holdsSecret(clean, secrets) ? undefined : clean;
 }

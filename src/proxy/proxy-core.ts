@@ -4,10 +4,10 @@ import { AsposeConfigError, type AsposeError, type ConfigIssue } from '../errors
 import type { AsposeClient } from '../http/aspose-client.js';
 import { isAsposeClient } from '../middleware/shared-client.js';
 import { isAllowed, parseAllowList, type AllowRule } from './allow-list.js';
-import { isAlwaysDropped, isClientAddressHeader, requestHeadersForUpstream, type RequestHeaderRules } from './header-filter.js';
+import { isAlwaysDropped, isClientAddressHeader, requestHeadersForUpstream, transferEncodingProblem, type RequestHeaderRules } from './header-filter.js';
 import { checkTarget, isTokenEndpoint } from './path-guard.js';
 import { ProxyExchange } from './proxy-exchange.js';
-import { sendProxyError, type AsposeProxyErrorCode } from './proxy-errors.js';
+import { internalError, sendProxyError, type AsposeProxyErrorCode } from './proxy-errors.js';
 import { hasRequestBody, RequestBody } from './request-body.js';
 
 /** Options of `asposeProxy()`, shared by the Express and Koa adapters. */
@@ -52,18 +52,25 @@ export interface AsposeProxyOptions {
   /**
    * Client-address headers to forward anyway, such as `['x-forwarded-for']`
    * when a load balancer you trust sets it. By default the proxy drops
-   * `Forwarded`, every `X-Forwarded-*`, `X-Real-IP`, `X-Client-IP`,
-   * `True-Client-IP`, `CF-Connecting-IP`, `Fastly-Client-IP` and their kin
-   * (see docs/express-koa.md): from a browser they say whatever it likes.
+   * `Forwarded`, `Via`, every `X-Forwarded-*`, `X-Real-IP`, `X-Client-IP`,
+   * `Client-IP`, `True-Client-IP`, `CF-Connecting-IP`, `Fastly-Client-IP`,
+   * `X-ARR-ClientIP`, `X-Azure-ClientIP`, `X-Envoy-External-Address`,
+   * `X-Url-Scheme`, `Front-End-Https` and their kin (the whole list is in
+   * docs/express-koa.md): from a browser they say whatever it likes.
    * Only those names are accepted here; credentials, hop-by-hop headers and
-   * method or URL overrides (`X-HTTP-Method-Override`, `X-Original-URL`, …)
+   * method, URL or host overrides (`X-HTTP-Method-Override`,
+   * `X-Original-Method`, `X-Original-URL`, `X-Original-Host`, `X-Host`, …)
    * are never forwarded.
    */
   forwardRequestHeaders?: readonly string[];
   /**
    * Called with each upstream failure the proxy turns into a 502 or 504 (a
-   * timeout, a network failure, no token), so your logs get the detail that
-   * the browser does not. The error holds no secret or token.
+   * timeout, a network failure, no token), each upstream failure that cuts
+   * an answer already started, and each unexpected failure inside the proxy
+   * (answered 500 `ERR_ASPOSE_PROXY_INTERNAL`; reported with the code
+   * `ERR_ASPOSE_INVALID_ARGUMENT` and what was thrown as `cause`), so your
+   * logs get the detail that the browser does not. The error holds no
+   * secret or token.
    */
   onError?: (error: AsposeError, request: IncomingMessage) => void;
 }
@@ -84,10 +91,15 @@ export interface AsposeProxy {
   /**
    * Checks the request, forwards it with the client's token, and streams the
    * answer back; or answers with a JSON error. Resolves once the answer is
-   * written or the caller is gone; never rejects.
+   * written or the caller is gone; never rejects: whatever goes wrong inside
+   * is answered 500 `ERR_ASPOSE_PROXY_INTERNAL` (or cuts the connection if
+   * the answer had started) and reported to `onError`.
    */
   handle(req: IncomingMessage, res: ServerResponse, target: string, client: AsposeClient | undefined): Promise<void>;
 }
+
+/** What {@link AsposeProxy.handle} returns for a request answered at once: one settled promise for all of them. */
+const SETTLED: Promise<void> = Promise.resolve();
 
 /** What the proxy derives once per client: its base path and same-origin token path, as pieces. */
 interface ClientPaths {
@@ -210,15 +222,25 @@ export function createAsposeProxy(options: AsposeProxyOptions): AsposeProxy {
     return undefined;
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse, target: string, client: AsposeClient | undefined): Promise<void> {
+  /**
+   * Checks the request and starts the exchange. Returns the exchange's
+   * promise, or nothing when the request was answered at once (refused).
+   */
+  function forward(req: IncomingMessage, res: ServerResponse, target: string, client: AsposeClient | undefined): Promise<void> | undefined {
     const method = (req.method ?? 'GET').toUpperCase();
     const withBody = hasRequestBody(req);
-    const fail = (status: number, code: AsposeProxyErrorCode, message: string) => sendProxyError(res, status, code, message, withBody && !req.complete);
+    const fail = (status: number, code: AsposeProxyErrorCode, message: string): undefined => {
+      sendProxyError(res, status, code, message, withBody && !req.complete);
+      return undefined;
+    };
 
     const checked = checkTarget(target);
     if (!checked.ok) return fail(checked.status, checked.code, checked.message);
     if (client === undefined || client === null) {
       return fail(500, 'ERR_ASPOSE_CONFIG', 'asposeProxy has no client: pass { client } or mount asposeAuth() in front of it');
+    }
+    if (!isAsposeClient(client)) {
+      return fail(500, 'ERR_ASPOSE_CONFIG', "asposeProxy's client (req.aspose or ctx.state.aspose) is not an AsposeClient: pass { client }, or mount asposeAuth() in front of it");
     }
     const cp = pathsOf(client);
     if (isTokenEndpoint(checked.pieces, cp.base.length > 0 ? [...cp.base, ...checked.pieces] : checked.pieces, cp.token)) {
@@ -228,21 +250,18 @@ export function createAsposeProxy(options: AsposeProxyOptions): AsposeProxy {
       return fail(403, 'ERR_ASPOSE_PROXY_FORBIDDEN', `${method} on this path is not in the proxy's allow list`);
     }
     const headers = requestHeadersForUpstream(req.headers, headerRules);
-    if (headers === null) return fail(400, 'ERR_ASPOSE_PROXY_BAD_HEADER', 'A request header holds CR, LF or NUL');
-    const te = req.headers['transfer-encoding'];
-    if (te !== undefined && te.toLowerCase() !== 'chunked') {
-      // Node's parser accepts "gzip, chunked" and hands over the body with only the chunking undone: forwarded, the
-      // gzip bytes would reach the API as if they were plain. Nothing in a browser sends a transfer coding but chunked.
-      return fail(400, 'ERR_ASPOSE_PROXY_BAD_HEADER', 'Transfer-Encoding must be "chunked" alone: the proxy does not undo other transfer codings (gzip, deflate, …); send Content-Encoding instead');
-    }
+    if (typeof headers === 'string') return fail(400, 'ERR_ASPOSE_PROXY_BAD_HEADER', headers);
+    const teProblem = transferEncodingProblem(req.headers['transfer-encoding']);
+    if (teProblem !== undefined) return fail(400, 'ERR_ASPOSE_PROXY_BAD_HEADER', teProblem);
 
     let body: RequestBody | undefined;
     if (withBody) {
       if (req.readableDidRead || req.readableEnded) {
         return fail(500, 'ERR_ASPOSE_PROXY_BODY_CONSUMED', 'The request body was read before asposeProxy: mount the proxy before any body parser (express.json(), koa-bodyparser, …)');
       }
-      const length = req.headers['content-length'];
-      if (length !== undefined && Number(length) > limit) {
+      // A string or a number (forwarded ones were checked above; one named in dropRequestHeaders may be anything).
+      const length: unknown = req.headers['content-length'];
+      if ((typeof length === 'string' || typeof length === 'number') && Number(length) > limit) {
         return fail(413, 'ERR_ASPOSE_PROXY_BODY_TOO_LARGE', `The request body is larger than ${limit} bytes`);
       }
       body = new RequestBody(req, limit);
@@ -258,6 +277,43 @@ export function createAsposeProxy(options: AsposeProxyOptions): AsposeProxy {
       body: body ?? null,
       ...(timeoutMs !== undefined ? { headersTimeout: timeoutMs, bodyTimeout: timeoutMs } : undefined),
     });
+  }
+
+  /**
+   * The last line of defence: whatever {@link forward} throws (a bug, or a
+   * request object that code in front of the proxy left in a state nothing
+   * expects) is answered 500 `ERR_ASPOSE_PROXY_INTERNAL`, or cuts the
+   * connection if the answer had started, and goes to `onError`. Never
+   * throws: the Express adapter does not wait on `handle()`, so a rejection
+   * there would be an unhandled one, which ends the process.
+   */
+  function failInternally(err: unknown, req: IncomingMessage, res: ServerResponse, target: string, client: AsposeClient | undefined): void {
+    try {
+      // A request body nobody will read: close the connection rather than drain it.
+      sendProxyError(res, 500, 'ERR_ASPOSE_PROXY_INTERNAL', 'The proxy failed unexpectedly; the server reports the detail to its onError hook', true);
+    } catch {
+      try {
+        res.destroy();
+      } catch {
+        // nothing more can be done for this caller
+      }
+    }
+    try {
+      report(internalError(err, req.method, target, isAsposeClient(client) ? client.tokens : undefined), req);
+    } catch {
+      // reporting must not turn into the failure it reports
+    }
+  }
+
+  function handle(req: IncomingMessage, res: ServerResponse, target: string, client: AsposeClient | undefined): Promise<void> {
+    // No async function and no .catch(): the exchange's own promise is handed back as it is (it never rejects), so
+    // the catch-all costs no promise per request.
+    try {
+      return forward(req, res, target, client) ?? SETTLED;
+    } catch (err) {
+      failInternally(err, req, res, target, client);
+      return SETTLED;
+    }
   }
 
   return { match, handle };

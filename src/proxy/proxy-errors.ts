@@ -1,4 +1,6 @@
 import type { ServerResponse } from 'node:http';
+import { AsposeError } from '../errors/errors.js';
+import { redactorFor, type SecretSource } from './header-filter.js';
 
 /**
  * The closed set of `code` values a proxy error body carries. The upstream
@@ -10,7 +12,9 @@ export type AsposeProxyErrorCode =
   | 'ERR_ASPOSE_PROXY_BAD_PATH'
   /**
    * A request header the proxy cannot forward faithfully: a value with a
-   * character that could split or inject headers (CR, LF, NUL), or a
+   * character that could split or inject headers (CR, LF, NUL), a value
+   * another middleware set to something no header can carry (anything but a
+   * string, a number or an array of them), or a
    * `Transfer-Encoding` other than `chunked` alone (`gzip, chunked`: Node
    * undoes only the chunking, so the coded bytes would go upstream as plain
    * ones). 400, with the connection closed.
@@ -26,6 +30,13 @@ export type AsposeProxyErrorCode =
   | 'ERR_ASPOSE_PROXY_BODY_CONSUMED'
   /** The proxy has no client: neither `client` nor `asposeAuth()` in front of it. 500. */
   | 'ERR_ASPOSE_CONFIG'
+  /**
+   * An unexpected failure inside the proxy (a bug, or a request object left
+   * in a state it cannot use by code in front of it), reported to `onError`
+   * with the detail. 500, with the connection closed; if the answer had
+   * already started, the connection is cut instead.
+   */
+  | 'ERR_ASPOSE_PROXY_INTERNAL'
   /** The Aspose API did not answer in time. 504. */
   | 'ERR_ASPOSE_TIMEOUT'
   /** The Aspose API could not be reached (refused, reset, DNS, TLS). 502. */
@@ -71,3 +82,47 @@ export function sendProxyError(res: ServerResponse, status: number, code: Aspose
   res.writeHead(status, headers);
   res.end(body);
 }
+
+/** Longest piece of a failure's message or of the target quoted in an {@link internalError}. */
+const QUOTE_MAX = 500;
+
+/**
+ * What `onError` gets for an unexpected failure inside the proxy (answered
+ * 500 `ERR_ASPOSE_PROXY_INTERNAL`). The core's closed set of codes has none
+ * for a proxy bug, so it carries `ERR_ASPOSE_INVALID_ARGUMENT`: most such
+ * failures come from a request that code in front of the proxy left in a
+ * state it cannot use. Its `cause` is a copy of what was thrown (name,
+ * message, stack and a string `code`), never the thrown object itself,
+ * whose other fields could hold anything; the copy and the message are
+ * redacted with the client's secrets, and the generic rules (Bearer
+ * credentials, JWTs) when there is no client to ask.
+ *
+ * @internal
+ */
+export function internalError(thrown: unknown, method: unknown, target: string, source: SecretSource | undefined): AsposeError {
+  let secrets: readonly string[] = [];
+  try {
+    if (source !== undefined) secrets = source.sensitiveValues();
+  } catch {
+    // a broken client is reported all the same
+  }
+  const redactor = redactorFor(source ?? NO_SECRETS, secrets);
+  const t = (typeof thrown === 'object' && thrown !== null ? thrown : {}) as { name?: unknown; message?: unknown; stack?: unknown; code?: unknown };
+  const name = typeof t.name === 'string' ? redactor(t.name).slice(0, 100) : typeof thrown;
+  const message = typeof t.message === 'string' ? redactor(t.message) : typeof thrown === 'string' ? redactor(thrown) : '';
+  const copy = new Error(message);
+  Object.defineProperty(copy, 'name', { value: name, enumerable: false, configurable: true, writable: true });
+  copy.stack = typeof t.stack === 'string' ? redactor(t.stack) : `${name}: ${message}`;
+  if (typeof t.code === 'string') (copy as Error & { code?: string }).code = redactor(t.code);
+  const query = target.indexOf('?');
+  const path = redactor(query >= 0 ? target.slice(0, query) : target).slice(0, QUOTE_MAX);
+  const where = `${typeof method === 'string' ? method.slice(0, 20) : 'request'} ${path}`;
+  return new AsposeError(
+    'ERR_ASPOSE_INVALID_ARGUMENT',
+    `asposeProxy failed unexpectedly on ${where} and answered 500 ERR_ASPOSE_PROXY_INTERNAL: ${name}${message ? `: ${message.slice(0, QUOTE_MAX)}` : ''}`,
+    { cause: copy },
+  );
+}
+
+/** The source of no secrets, for a failure with no client to ask: the generic rules still apply. */
+const NO_SECRETS: SecretSource = { sensitiveValues: () => [] };

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { AsposeError, AsposeRequestError } from '../errors/errors.js';
-import { createRedactor, redactErrorData } from '../errors/redact.js';
-import { holdsSecret, responseHeadersForClient, withoutSecrets } from './header-filter.js';
+import { redactErrorData } from '../errors/redact.js';
+import { holdsSecret, redactorFor, responseHeadersForClient, withoutSecrets, type SecretSource } from './header-filter.js';
 import { sendProxyError } from './proxy-errors.js';
 import type { RequestBody } from './request-body.js';
 
@@ -24,7 +24,7 @@ export interface ExchangeOptions {
   /** Largest body, for the 413 message. */
   limit: number;
   /** The client's token service: what must never be echoed back (its `sensitiveValues()`). */
-  tokens: { sensitiveValues(): string[] };
+  tokens: SecretSource;
   /** Reports an upstream failure the exchange turned into a 502 or 504. */
   report: (error: AsposeError) => void;
 }
@@ -45,8 +45,9 @@ export interface ExchangeOptions {
  *   no honest status left to send, so the connection is cut.
  * - **No echo of the server's token.** The answer's headers and status text
  *   are checked for the token service's secrets (a literal `includes` per
- *   value; rewritten only on a hit), so an upstream that reflects the
- *   `Authorization` it received cannot hand the token to the browser.
+ *   value; rewritten only on a hit, by a redactor cached per token service),
+ *   so an upstream that reflects the `Authorization` it received cannot
+ *   hand the token to the browser.
  *
  * It dispatches on the client's composed dispatcher, so the core's auth
  * interceptor adds the token (shared and refreshed by the token service) and
@@ -118,13 +119,14 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
     if (this.#gone || statusCode < 200) return; // informational answers (103) are not passed on
     this.#started = true;
     try {
-      const secrets = this.#opts.tokens.sensitiveValues();
+      const tokens = this.#opts.tokens;
+      const secrets = tokens.sensitiveValues();
       if (statusMessage) {
         // A status text that held a secret and cannot be cleaned falls back to Node's standard one.
-        const text = holdsSecret(statusMessage, secrets) ? withoutSecrets(statusMessage, secrets) : statusMessage;
+        const text = holdsSecret(statusMessage, secrets) ? withoutSecrets(statusMessage, secrets, tokens) : statusMessage;
         if (text !== undefined) this.#res.statusMessage = text;
       }
-      this.#res.writeHead(statusCode, responseHeadersForClient(headers, secrets));
+      this.#res.writeHead(statusCode, responseHeadersForClient(headers, secrets, tokens));
     } catch (err) {
       // A header value Node refuses to write: nothing sensible can follow it.
       this.#started = false;
@@ -192,7 +194,7 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
  */
 function toAsposeError(err: Error, method: string, path: string, midBody: boolean, tokens: ExchangeOptions['tokens']): AsposeError {
   if (err instanceof AsposeError) return err;
-  redactErrorData(err, () => createRedactor(tokens.sensitiveValues()));
+  redactErrorData(err, () => redactorFor(tokens, tokens.sensitiveValues()));
   const e = err as { code?: string; name?: string; message?: string };
   const details = { method, path, cause: err };
   const where = `${method} ${path}`;

@@ -46,10 +46,17 @@ export class RequestBody extends Transform {
   }
 }
 
-/** True when the request announces a body (RFC 9112 §6.3: a non-zero Content-Length, or Transfer-Encoding). @internal */
+/**
+ * True when the request announces a body (RFC 9112 §6.3: a non-zero
+ * Content-Length, or Transfer-Encoding). Compares without converting: a
+ * middleware in front may have set either header to anything (`null`
+ * stands for none, as in the header filter).
+ *
+ * @internal
+ */
 export function hasRequestBody(req: IncomingMessage): boolean {
-  const te = req.headers['transfer-encoding'];
-  if (te !== undefined) return true;
-  const cl = req.headers['content-length'];
-  return cl !== undefined && cl !== '0';
+  const te: unknown = req.headers['transfer-encoding'];
+  if (te !== undefined && te !== null) return true;
+  const cl: unknown = req.headers['content-length'];
+  return cl !== undefined && cl !== null && cl !== '0' && cl !== 0;
 }

@@ -5,6 +5,7 @@
  */
 import { AsposeApiError, AsposeClient, AsposeError, AsposeRequestError, TokenService } from 'aspose-cloud-auth';
 import { createServer } from 'node:http';
+import { inspect } from 'node:util';
 import type { AddressInfo } from 'node:net';
 import { captureServer, cleanup, client, closedPort, credentials, rejectionOf, sleep, standIn, track } from './fixtures';
 
@@ -171,6 +172,17 @@ describe('JSON helpers', () => {
     expect(err).toBeInstanceOf(AsposeRequestError);
     expect(err.code).toBe('ERR_ASPOSE_API_INVALID_RESPONSE');
     expect(err.message).toMatch(/image\/svg\+xml/);
+  });
+
+  test('a non-JSON 2xx answer whose Content-Type and body echo the token: neither reaches the error (found by probing)', async () => {
+    const token = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJwcm9iZSJ9.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg';
+    const api = await captureServer();
+    api.respond = (req) => ({ status: 200, body: `not json ${req.authorization[0]}`, headers: { 'content-type': `text/plain; debug="${req.authorization[0]}"` } });
+    const aspose = client(undefined, { accessToken: token, baseUrl: api.url });
+    const err = await rejectionOf(aspose.get('/v4.0/words/x'));
+    expect(err.code).toBe('ERR_ASPOSE_API_INVALID_RESPONSE');
+    expect(err.message).toContain('text/plain; debug="Bearer [redacted]"');
+    expect([err.message, err.stack, inspect(err, { depth: 10, showHidden: true }), JSON.stringify(err)].join('\n')).not.toContain(token);
   });
 });
 

@@ -1,7 +1,7 @@
 // Small Express 5 and Koa 3 apps with asposeProxy mounted behind a stand-in
 // "requireUser" check, listening on ephemeral loopback ports, and the raw
 // HTTP helpers the proxy suites drive them with.
-import { request as httpRequest, type IncomingHttpHeaders, type OutgoingHttpHeaders, type Server } from 'node:http';
+import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import express from 'express';
@@ -30,6 +30,8 @@ export interface ProxyApp {
 export interface FixtureOptions extends Omit<AsposeProxyOptions, 'prefix'> {
   /** Run a body parser in front of the proxy (the misconfiguration the proxy detects). */
   bodyParserFirst?: boolean;
+  /** A middleware in front of the proxy, given Node's request (`req`, `ctx.req`): to write `req.headers` as APM and timing middlewares do. */
+  beforeProxy?: (req: IncomingMessage) => void;
 }
 
 /**
@@ -37,7 +39,7 @@ export interface FixtureOptions extends Omit<AsposeProxyOptions, 'prefix'> {
  * `/me/document/:name` uses the shared client directly.
  */
 export async function startProxyApp(framework: Framework, client: AsposeClient, options: FixtureOptions): Promise<ProxyApp> {
-  const { bodyParserFirst, ...proxyOptions } = options;
+  const { bodyParserFirst, beforeProxy, ...proxyOptions } = options;
   let server: Server;
   if (framework === 'express') {
     const app = express();
@@ -51,6 +53,12 @@ export async function startProxyApp(framework: Framework, client: AsposeClient, 
       next();
     };
     if (bodyParserFirst) app.use(express.raw({ type: '*/*', limit: '1mb' }));
+    if (beforeProxy) {
+      app.use((req, _res, next) => {
+        beforeProxy(req);
+        next();
+      });
+    }
     app.use('/aspose', requireUser, expressProxy({ client, ...proxyOptions }));
     app.get('/me/document/:name', async (req, res) => {
       res.json(await req.aspose.get(`/v4.0/words/${encodeURIComponent(req.params.name as string)}`));
@@ -76,6 +84,12 @@ export async function startProxyApp(framework: Framework, client: AsposeClient, 
         const chunks: Buffer[] = [];
         for await (const c of ctx.req) chunks.push(c as Buffer);
         (ctx.request as unknown as { body: Buffer }).body = Buffer.concat(chunks);
+        await next();
+      });
+    }
+    if (beforeProxy) {
+      app.use(async (ctx, next) => {
+        beforeProxy(ctx.req);
         await next();
       });
     }
