@@ -37,26 +37,54 @@ async function herd(name, make, call) {
   ];
 }
 const herdRows = [
-  await herd('aspose-cloud-auth `AsposeClient`', () => new AsposeClient(creds), (c) => c.get(DOC)),
+  await herd(
+    'aspose-cloud-auth `AsposeClient`',
+    () => new AsposeClient(creds),
+    (c) => c.get(DOC),
+  ),
   await herd('asposewordscloud 24.12 `WordsApi`', () => new WordsApi(creds.clientId, creds.clientSecret, creds.baseUrl), words),
 ];
 console.log(`## Token requests: ${HERD} concurrent calls, cold, then again after the token is revoked\n`);
-table(['client', 'token requests (cold)', 'failed calls (cold)', 'token requests (after revoke)', '401s seen by the server (after revoke)', 'failed calls (after revoke)'], herdRows);
+table(
+  [
+    'client',
+    'token requests (cold)',
+    'failed calls (cold)',
+    'token requests (after revoke)',
+    '401s seen by the server (after revoke)',
+    'failed calls (after revoke)',
+  ],
+  herdRows,
+);
 
 // 2. Per-call cost, interleaved rounds so drift hits every arm alike.
 const rawAgent = new Agent();
-const fixed = (await (await request(`${server.url}/connect/token`, {
-  method: 'POST', dispatcher: rawAgent,
-  headers: { 'content-type': 'application/x-www-form-urlencoded' },
-  body: new URLSearchParams({ grant_type: 'client_credentials', client_id: creds.clientId, client_secret: creds.clientSecret }).toString(),
-})).body.json()).access_token;
+const fixed = (
+  await (
+    await request(`${server.url}/connect/token`, {
+      method: 'POST',
+      dispatcher: rawAgent,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: creds.clientId, client_secret: creds.clientSecret }).toString(),
+    })
+  ).body.json()
+).access_token;
 const rawHeaders = { authorization: `Bearer ${fixed}`, accept: 'application/json' };
 const client = new AsposeClient(creds);
 const api = new WordsApi(creds.clientId, creds.clientSecret, creds.baseUrl);
 const arms = {
-  'raw undici, fixed header (floor)': async () => { const r = await request(server.url + DOC, { dispatcher: rawAgent, headers: rawHeaders }); await r.body.json(); },
-  'raw undici, `agent.request({ origin, path })`, fixed header': async () => { const r = await rawAgent.request({ origin: server.url, path: DOC, method: 'GET', headers: rawHeaders }); await r.body.json(); },
-  '`AsposeClient.request` + `body.json()`': async () => { const r = await client.request({ path: DOC, headers: { accept: 'application/json' } }); await r.body.json(); },
+  'raw undici, fixed header (floor)': async () => {
+    const r = await request(server.url + DOC, { dispatcher: rawAgent, headers: rawHeaders });
+    await r.body.json();
+  },
+  'raw undici, `agent.request({ origin, path })`, fixed header': async () => {
+    const r = await rawAgent.request({ origin: server.url, path: DOC, method: 'GET', headers: rawHeaders });
+    await r.body.json();
+  },
+  '`AsposeClient.request` + `body.json()`': async () => {
+    const r = await client.request({ path: DOC, headers: { accept: 'application/json' } });
+    await r.body.json();
+  },
   '`AsposeClient.get` (JSON helper)': () => client.get(DOC),
   'asposewordscloud `getDocument`': () => words(api),
 };
@@ -70,7 +98,7 @@ for (let round = 0; round < ROUNDS; round++) {
   const order = names.map((_, i) => names[(i + round) % names.length]);
   for (const name of order) {
     const before = process.cpuUsage();
-    wall[name].push((await timed(arms[name], CALLS, CONCURRENCY)) * 1000 / CALLS);
+    wall[name].push(((await timed(arms[name], CALLS, CONCURRENCY)) * 1000) / CALLS);
     const used = process.cpuUsage(before);
     cpu[name].push((used.user + used.system) / CALLS);
   }
@@ -78,12 +106,17 @@ for (let round = 0; round < ROUNDS; round++) {
 const floor = median(wall[names[0]]);
 const cpuFloor = median(cpu[names[0]]);
 console.log(`## Per-call time: ${CALLS} GET calls × ${ROUNDS} interleaved rounds, concurrency ${CONCURRENCY}, median round\n`);
-console.log('Wall-clock time per call includes the stand-in (another process on the same 2 cores). CPU time per call is what the calling process itself spent: the cost of the client library, free of the server.\n');
-table(['client', 'µs per call (wall)', 'vs raw undici', 'calls/s', 'CPU µs per call (client process)', 'vs raw undici'], names.map((name) => {
-  const m = median(wall[name]);
-  const c = median(cpu[name]);
-  return [name, m.toFixed(1), `${(m / floor).toFixed(3)}×`, Math.round(1e6 / m).toLocaleString('en-US'), c.toFixed(1), `${(c / cpuFloor).toFixed(3)}×`];
-}));
+console.log(
+  'Wall-clock time per call includes the stand-in (another process on the same 2 cores). CPU time per call is what the calling process itself spent: the cost of the client library, free of the server.\n',
+);
+table(
+  ['client', 'µs per call (wall)', 'vs raw undici', 'calls/s', 'CPU µs per call (client process)', 'vs raw undici'],
+  names.map((name) => {
+    const m = median(wall[name]);
+    const c = median(cpu[name]);
+    return [name, m.toFixed(1), `${(m / floor).toFixed(3)}×`, Math.round(1e6 / m).toLocaleString('en-US'), c.toFixed(1), `${(c / cpuFloor).toFixed(3)}×`];
+  }),
+);
 
 await client.close();
 await rawAgent.close();

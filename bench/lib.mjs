@@ -4,16 +4,29 @@ import { fileURLToPath } from 'node:url';
 
 /** Starts bench/server.mjs and returns { url, clientId, clientSecret, call(cmd), close() }. */
 export async function startServerProcess(env = {}) {
-  const child = fork(fileURLToPath(new URL('./server.mjs', import.meta.url)), { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(fileURLToPath(new URL('./server.mjs', import.meta.url)), {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const waiting = new Map();
-  child.on('message', (m) => { waiting.get(m.id)?.(m); waiting.delete(m.id); });
+  child.on('message', (m) => {
+    waiting.get(m.id)?.(m);
+    waiting.delete(m.id);
+  });
   const next = (id) => new Promise((resolve) => waiting.set(id, resolve));
   const ready = await next('ready');
   return {
     ...ready,
     /** Sends a command (a string, or an object with a `cmd` string) and resolves the answer to it. */
-    async call(cmd) { const p = next(typeof cmd === 'string' ? cmd : cmd.cmd); child.send(cmd); return p; },
-    async close() { child.send('close'); await new Promise((r) => child.once('exit', r)); },
+    async call(cmd) {
+      const p = next(typeof cmd === 'string' ? cmd : cmd.cmd);
+      child.send(cmd);
+      return p;
+    },
+    async close() {
+      child.send('close');
+      await new Promise((r) => child.once('exit', r));
+    },
   };
 }
 
@@ -21,11 +34,18 @@ export async function startServerProcess(env = {}) {
 export async function timed(fn, n, concurrency) {
   let next = 0;
   const t0 = process.hrtime.bigint();
-  await Promise.all(Array.from({ length: concurrency }, async () => { while (next++ < n) await fn(); }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next++ < n) await fn();
+    }),
+  );
   return Number(process.hrtime.bigint() - t0) / 1e6;
 }
 
-export const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+export const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
 
 /** Prints a markdown table. */
 export function table(headers, rows) {

@@ -61,7 +61,13 @@ async function stream(arm, clientSecret, lockout) {
     const elapsed = performance.now() - t0;
     if (elapsed >= REAL_MS) break;
     const due = Math.floor(elapsed * perRealMs) + 1;
-    for (; made < due; made++) calls.push(arm.call(target).then(() => 'ok', () => 'failed'));
+    for (; made < due; made++)
+      calls.push(
+        arm.call(target).then(
+          () => 'ok',
+          () => 'failed',
+        ),
+      );
     await new Promise((r) => setTimeout(r, 5));
   }
   const stats = await server.call('window-stats');
@@ -94,7 +100,15 @@ console.log(
     `Token requests are those the stand-in received within the 10 minutes; calls still waiting then are let finish.\n`,
 );
 table(
-  ['client', 'calls made (refused / lockout)', 'refused credentials: token requests', 'answered 400 / 429', '429 lockout: token requests', 'answered 429', 'calls that succeeded (lockout)'],
+  [
+    'client',
+    'calls made (refused / lockout)',
+    'refused credentials: token requests',
+    'answered 400 / 429',
+    '429 lockout: token requests',
+    'answered 429',
+    'calls that succeeded (lockout)',
+  ],
   rows,
 );
 

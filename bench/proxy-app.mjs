@@ -16,7 +16,14 @@ const base = process.env.STAND_IN_URL;
 const client = new AsposeClient({ clientId: process.env.CLIENT_ID, clientSecret: process.env.CLIENT_SECRET, baseUrl: base });
 const agent = new Agent();
 const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: process.env.CLIENT_ID, client_secret: process.env.CLIENT_SECRET });
-const token = await (await request(`${base}/connect/token`, { method: 'POST', dispatcher: agent, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() })).body.json();
+const token = await (
+  await request(`${base}/connect/token`, {
+    method: 'POST',
+    dispatcher: agent,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: form.toString(),
+  })
+).body.json();
 const fixed = `Bearer ${token.access_token}`;
 
 const app = express();

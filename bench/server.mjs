@@ -28,9 +28,13 @@ process.on('message', (msg) => {
     process.send({ id: 'window' });
   } else if (msg === 'window-stats') windowed.then((c) => process.send({ id: 'window-stats', ...c }));
   else if (msg === 'stats') process.send({ id: 'stats', ...counters() });
-  else if (msg === 'reset') { standIn.resetCounters(); process.send({ id: 'reset' }); }
-  else if (msg === 'revoke') { standIn.revoke(); process.send({ id: 'revoke' }); }
-  else if (msg === 'close') standIn.close().then(() => process.exit(0));
+  else if (msg === 'reset') {
+    standIn.resetCounters();
+    process.send({ id: 'reset' });
+  } else if (msg === 'revoke') {
+    standIn.revoke();
+    process.send({ id: 'revoke' });
+  } else if (msg === 'close') standIn.close().then(() => process.exit(0));
 });
 process.on('disconnect', () => process.exit(0));
 process.send({ id: 'ready', url: standIn.url, clientId: standIn.clientId, clientSecret: standIn.clientSecret });

@@ -7,7 +7,10 @@ rmSync('dist', { recursive: true, force: true });
 const tsc = (project) => execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', project], { stdio: 'inherit' });
 tsc('tsconfig.build.json');
 tsc('tsconfig.build.esm.json');
-for (const [dir, type] of [['dist/cjs', 'commonjs'], ['dist/esm', 'module']]) {
+for (const [dir, type] of [
+  ['dist/cjs', 'commonjs'],
+  ['dist/esm', 'module'],
+]) {
   mkdirSync(dir, { recursive: true });
   writeFileSync(`${dir}/package.json`, JSON.stringify({ type }) + '\n');
 }

@@ -29,7 +29,9 @@ const root = resolve(import.meta.dirname, '..');
 const compat = join(root, 'test', 'compat');
 const args = process.argv.slice(2);
 const flags = new Set(args.filter((a) => a.startsWith('--')));
-const fixtures = readdirSync(compat).filter((d) => existsSync(join(compat, d, 'package.json'))).sort();
+const fixtures = readdirSync(compat)
+  .filter((d) => existsSync(join(compat, d, 'package.json')))
+  .sort();
 const wanted = args.filter((a) => !a.startsWith('--'));
 for (const w of wanted) if (!fixtures.includes(w)) fail(`no fixture test/compat/${w} (have: ${fixtures.join(', ')})`);
 const selected = wanted.length > 0 ? wanted : fixtures;
@@ -92,7 +94,9 @@ try {
       const configFile = join(dir, 'node_modules', '@nestjs', 'config', 'package.json');
       const config = existsSync(configFile) ? JSON.parse(readFileSync(configFile, 'utf8')) : undefined;
       const esmOnly = (p) => (p.type === 'module' ? ' (ESM only)' : ' (CommonJS)');
-      console.log(`   aspose-cloud-auth ${pkg.version} from the tarball, @nestjs/core ${nest.version}${esmOnly(nest)}${config ? `, @nestjs/config ${config.version}${esmOnly(config)}` : ''}`);
+      console.log(
+        `   aspose-cloud-auth ${pkg.version} from the tarball, @nestjs/core ${nest.version}${esmOnly(nest)}${config ? `, @nestjs/config ${config.version}${esmOnly(config)}` : ''}`,
+      );
       step('typecheck', npm, ['run', 'typecheck', '--silent']);
       // --detectOpenHandles: app.close() must leave nothing open. On its own it
       // makes Jest wait forever on a leaked server; with --forceExit Jest prints
@@ -109,5 +113,6 @@ try {
 }
 
 console.log('\n== compat summary');
-for (const r of results) console.log(`   ${r.ok ? 'ok  ' : 'FAIL'} ${r.name}${r.nest ? ` (@nestjs/core ${r.nest})` : ''}: ${r.steps.join(', ')}${r.error ? ` — ${r.error}` : ''}`);
+for (const r of results)
+  console.log(`   ${r.ok ? 'ok  ' : 'FAIL'} ${r.name}${r.nest ? ` (@nestjs/core ${r.nest})` : ''}: ${r.steps.join(', ')}${r.error ? ` — ${r.error}` : ''}`);
 process.exit(results.every((r) => r.ok) ? 0 : 1);

@@ -6,7 +6,16 @@
  */
 export { TokenService, type GetTokenOptions, type TokenStats } from './token/token-service.js';
 export { AccessToken } from './token/access-token.js';
-export { AsposeClient, type AsposeCloseOptions, type AsposeClientOptions, type AsposeRequestOptions, type AsposeJsonOptions, type AsposeResponse, type AsposeQuery, type AsposeBody } from './http/aspose-client.js';
+export {
+  AsposeClient,
+  type AsposeCloseOptions,
+  type AsposeClientOptions,
+  type AsposeRequestOptions,
+  type AsposeJsonOptions,
+  type AsposeResponse,
+  type AsposeQuery,
+  type AsposeBody,
+} from './http/aspose-client.js';
 export { asposeAuthInterceptor, type AsposeAuthInterceptorOptions, type BodyFactory } from './http/auth-interceptor.js';
 export { loadAsposeConfig, ASPOSE_ENV_VARIABLES, type LoadAsposeConfigOptions } from './config/env.js';
 export {

@@ -52,7 +52,9 @@ async function main(): Promise<void> {
   // A route of your own that uses the shared client directly.
   app.get('/api/documents/:name', requireUser, async (req, res, next) => {
     try {
-      const info = await req.aspose.get<{ Document: { FileName: string; SourceFormat: string } }>(`/v4.0/words/${encodeURIComponent(req.params.name as string)}`);
+      const info = await req.aspose.get<{ Document: { FileName: string; SourceFormat: string } }>(
+        `/v4.0/words/${encodeURIComponent(req.params.name as string)}`,
+      );
       res.json({ name: info.Document.FileName, format: info.Document.SourceFormat });
     } catch (err) {
       next(err);

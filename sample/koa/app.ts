@@ -49,7 +49,10 @@ async function main(): Promise<void> {
   // A route of your own that uses the shared client directly.
   app.use(async (ctx, next) => {
     const m = /^\/api\/documents\/([^/]+)$/.exec(ctx.path);
-    if (!m) return next();
+    if (!m) {
+      await next();
+      return;
+    }
     try {
       const info = await ctx.state.aspose.get<{ Document: { FileName: string; SourceFormat: string } }>(`/v4.0/words/${m[1]}`);
       ctx.body = { name: info.Document.FileName, format: info.Document.SourceFormat };

@@ -40,7 +40,7 @@ export async function runDemo({ framework, server, client, standIn, serve, clien
   }
 
   const token = await client.tokens.getToken();
-  console.log(`\ntoken: ${token} (requests to the token endpoint: ${client.tokens.stats.requests})`);
+  console.log(`\ntoken: ${String(token)} (requests to the token endpoint: ${client.tokens.stats.requests})`);
   if (serve) {
     console.log(`\nServing. Try: curl -H 'x-demo-user: me' ${url}/aspose/v4.0/words/report.docx`);
     return;

@@ -58,7 +58,11 @@ export function loadAsposeConfig(env: EnvLike = process.env, options: LoadAspose
     const v = read(option);
     if (v === undefined) return undefined;
     if (!/^\d+$/.test(v.trim())) {
-      issues.push({ option, variable: names[option], problem: `must be a whole number of milliseconds (got ${JSON.stringify(redact(v, [read('clientSecret'), read('accessToken')]).slice(0, 20))})` });
+      issues.push({
+        option,
+        variable: names[option],
+        problem: `must be a whole number of milliseconds (got ${JSON.stringify(redact(v, [read('clientSecret'), read('accessToken')]).slice(0, 20))})`,
+      });
       return undefined;
     }
     return Number(v.trim());

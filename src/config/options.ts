@@ -91,7 +91,13 @@ export interface AsposeDispatcher {
   // declares the deprecated legacy callbacks, whose `onBodySent` undici 8
   // declares differently, and that one member made undici 8's dispatchers
   // unassignable in either direction.
-  dispatch(options: Dispatcher.DispatchOptions, handler: Pick<Dispatcher.DispatchHandler, 'onRequestStart' | 'onRequestUpgrade' | 'onResponseStart' | 'onResponseData' | 'onResponseEnd' | 'onResponseError'>): boolean;
+  dispatch(
+    options: Dispatcher.DispatchOptions,
+    handler: Pick<
+      Dispatcher.DispatchHandler,
+      'onRequestStart' | 'onRequestUpgrade' | 'onResponseStart' | 'onResponseData' | 'onResponseEnd' | 'onResponseError'
+    >,
+  ): boolean;
 }
 
 /** Options of a {@link TokenService}. All are optional except the credentials the chosen `auth` needs. */
@@ -271,8 +277,16 @@ export function resolveOptions(options: AsposeClientOptions, names: VariableName
   const scope = text('scope');
 
   if (auth === 'client_credentials') {
-    if (!clientId && !idFn) issue('clientId', 'is missing: set it to the Client Id from the Applications page of the Aspose Cloud dashboard (https://dashboard.aspose.cloud/applications)');
-    if (!clientSecret && !secretFn) issue('clientSecret', 'is missing: set it to the Client Secret from the Applications page of the Aspose Cloud dashboard (https://dashboard.aspose.cloud/applications)');
+    if (!clientId && !idFn)
+      issue(
+        'clientId',
+        'is missing: set it to the Client Id from the Applications page of the Aspose Cloud dashboard (https://dashboard.aspose.cloud/applications)',
+      );
+    if (!clientSecret && !secretFn)
+      issue(
+        'clientSecret',
+        'is missing: set it to the Client Secret from the Applications page of the Aspose Cloud dashboard (https://dashboard.aspose.cloud/applications)',
+      );
   } else if (auth === 'static') {
     if (!accessToken) issue('accessToken', `is missing: auth is 'static', so an access token is required`);
   }

@@ -185,11 +185,7 @@ export class AsposeApiError extends AsposeError {
   constructor(details: AsposeApiErrorDetails) {
     const what = [details.apiCode, details.apiMessage].filter(Boolean).join(': ');
     const rid = details.requestId ? `, request id ${details.requestId}` : '';
-    super(
-      'ERR_ASPOSE_API',
-      `Aspose API answered ${details.status} to ${details.method} ${details.path}${what ? ` (${what})` : ''}${rid}`,
-      details,
-    );
+    super('ERR_ASPOSE_API', `Aspose API answered ${details.status} to ${details.method} ${details.path}${what ? ` (${what})` : ''}${rid}`, details);
     this.status = details.status;
     this.apiCode = details.apiCode;
     this.apiMessage = details.apiMessage;

@@ -306,7 +306,7 @@ interface Pattern {
 /** `s` as view units, taken literally: its UTF-8 bytes, ASCII folded. */
 function unitsOf(s: string): Uint8Array {
   const bytes = Buffer.from(s, 'utf8');
-  for (let i = 0; i < bytes.length; i++) bytes[i] = fold(bytes[i]!);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = fold(bytes[i]);
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
 }
 
@@ -400,46 +400,46 @@ class Automaton {
       let k = 0;
       // Follow what is already there, then append the rest as a chain.
       for (; k < units.length; k++) {
-        const w = this.#next(v, alike(units[k]!));
+        const w = this.#next(v, alike(units[k]));
         if (w < 0) break;
         v = w;
       }
       for (; k < units.length; k++) {
         const w = count++;
-        const c = alike(units[k]!);
+        const c = alike(units[k]);
         parent[w] = v;
         label[w] = c;
-        depth[w] = depth[v]! + 1;
+        depth[w] = depth[v] + 1;
         if (v === 0) {
           this.#root[c] = w + 1;
         } else if (w === v + 1) {
-          flags[v]! |= CHAIN;
+          flags[v] |= CHAIN;
         } else {
           let map = this.#branches.get(v);
-          if (!map) this.#branches.set(v, (map = new Map()));
+          if (!map) this.#branches.set(v, (map = new Map<number, number>()));
           map.set(c, w);
-          flags[v]! |= BRANCHED;
+          flags[v] |= BRANCHED;
         }
         v = w;
       }
-      if (units.length > outLen[v]!) outLen[v] = units.length;
+      if (units.length > outLen[v]) outLen[v] = units.length;
       if (p.partialLeft) leftReach[v] = units.length + 1;
-      if (p.partialRight) flags[v]! |= RIGHT_PARTIAL;
+      if (p.partialRight) flags[v] |= RIGHT_PARTIAL;
     }
 
     // Failure links in breadth-first order (nodes sorted by depth).
     const byDepth = new Int32Array(longest + 2);
-    for (let v = 1; v < count; v++) byDepth[depth[v]! + 1]!++;
-    for (let d = 1; d < byDepth.length; d++) byDepth[d]! += byDepth[d - 1]!;
+    for (let v = 1; v < count; v++) byDepth[depth[v] + 1]++;
+    for (let d = 1; d < byDepth.length; d++) byDepth[d] += byDepth[d - 1];
     const order = new Int32Array(count);
-    for (let v = 1; v < count; v++) order[byDepth[depth[v]!]!++] = v;
+    for (let v = 1; v < count; v++) order[byDepth[depth[v]]++] = v;
     for (let o = 0; o < count - 1; o++) {
-      const v = order[o]!;
-      const p = parent[v]!;
+      const v = order[o];
+      const p = parent[v];
       let f = 0;
       if (p !== 0) {
-        const c = label[v]!;
-        for (let s = fail[p]!; ; s = fail[s]!) {
+        const c = label[v];
+        for (let s = fail[p]; ; s = fail[s]!) {
           const w = this.#next(s, c);
           if (w >= 0) {
             f = w;
@@ -449,15 +449,15 @@ class Automaton {
         }
       }
       fail[v] = f;
-      if (outLen[f]! > outLen[v]!) outLen[v] = outLen[f]!;
-      if (leftReach[f]! > leftReach[v]!) leftReach[v] = leftReach[f]!;
-      flags[v]! |= flags[f]! & RIGHT_PARTIAL;
+      if (outLen[f] > outLen[v]) outLen[v] = outLen[f]!;
+      if (leftReach[f] > leftReach[v]) leftReach[v] = leftReach[f]!;
+      flags[v] |= flags[f] & RIGHT_PARTIAL;
     }
   }
 
   #next(v: number, c: number): number {
-    if (v === 0) return this.#root[c]! - 1;
-    const f = this.#flags[v]!;
+    if (v === 0) return this.#root[c] - 1;
+    const f = this.#flags[v];
     if ((f & CHAIN) !== 0 && this.#label[v + 1] === c) return v + 1;
     return (f & BRANCHED) !== 0 ? (this.#branches.get(v)!.get(c) ?? -1) : -1;
   }
@@ -471,7 +471,7 @@ class Automaton {
     const leftReach = this.#leftReach;
     let s = 0;
     for (let i = 0; i < length; i++) {
-      const c = alike(units[i]!);
+      const c = alike(units[i]);
       for (;;) {
         const w = this.#next(s, c);
         if (w >= 0) {
@@ -481,16 +481,16 @@ class Automaton {
         if (s === 0) break;
         s = fail[s]!;
       }
-      const len = outLen[s]!;
+      const len = outLen[s];
       if (len === 0) continue;
       let from = i + 1 - len;
       let to = i + 1;
       // A base64 core at an odd alignment shares its edge characters with its neighbours' bits:
       // take those too, and the padding after it.
-      const reach = leftReach[s]!;
-      if (reach > 0 && i + 1 - reach >= 0 && i + 1 - reach < from && isBase64Unit(units[i + 1 - reach]!)) from = i + 1 - reach;
-      if ((flags[s]! & RIGHT_PARTIAL) !== 0) {
-        if (to < length && isBase64Unit(units[to]!)) to++;
+      const reach = leftReach[s];
+      if (reach > 0 && i + 1 - reach >= 0 && i + 1 - reach < from && isBase64Unit(units[i + 1 - reach])) from = i + 1 - reach;
+      if ((flags[s] & RIGHT_PARTIAL) !== 0) {
+        if (to < length && isBase64Unit(units[to])) to++;
         for (let k = 0; k < 2 && to < length && units[to] === 61 /* = */; k++) to++;
       }
       cover(view, covered, from, to);
@@ -551,24 +551,24 @@ function markKeyedCredentials(view: View, covered: Int32Array): void {
   let tables: { stop: Int32Array; eq: Int32Array; eqEnd: Int32Array } | undefined;
   let i = 0;
   while (i < length) {
-    if (!isWordUnit(units[i]!)) {
+    if (!isWordUnit(units[i])) {
       i++;
       continue;
     }
     const start = i;
-    while (i < length && isWordUnit(units[i]!)) i++;
+    while (i < length && isWordUnit(units[i])) i++;
     const end = i;
     if (endsWith(units, end, start, BEARER)) {
       let k = end;
-      while (k < length && (units[k] === 32 || units[k] === 9 || units[k] === 43 /* + */)) k++;
+      while (k < length && (units[k] === 32 || units[k] === 9 || units[k] === 43) /* + */) k++;
       if (k === end || k >= length) continue;
       tables ??= credentialTables(units, length);
-      const stop = tables.stop[k]!;
+      const stop = tables.stop[k];
       if (stop === k) continue;
       // `Bearer realm="x"` or `Bearer error=invalid_token`: an auth-param, not a token68 credential
       // (which may end in '=' padding, but has nothing after it).
-      const eq = tables.eq[k]!;
-      if (eq < stop && (tables.eqEnd[eq]! < stop || units[stop] === 34)) continue;
+      const eq = tables.eq[k];
+      if (eq < stop && (tables.eqEnd[eq] < stop || units[stop] === 34)) continue;
       cover(view, covered, k, stop);
       i = stop;
       continue;
@@ -580,10 +580,10 @@ function markKeyedCredentials(view: View, covered: Int32Array): void {
         k++;
       } else if (units[k] === 34 /* " */) {
         k++;
-        while (k < length && isSpaceUnit(units[k]!)) k++;
+        while (k < length && isSpaceUnit(units[k])) k++;
         if (units[k] !== 58 /* : */) continue;
         k++;
-        while (k < length && isSpaceUnit(units[k]!)) k++;
+        while (k < length && isSpaceUnit(units[k])) k++;
         if (units[k] !== 34) continue;
         k++;
         quoted = true;
@@ -591,7 +591,7 @@ function markKeyedCredentials(view: View, covered: Int32Array): void {
         continue;
       }
       let e = k;
-      while (e < length && (quoted ? units[e] !== 34 : !endsCredential(units[e]!))) e++;
+      while (e < length && (quoted ? units[e] !== 34 : !endsCredential(units[e]))) e++;
       if (e > k) {
         cover(view, covered, k, e);
         i = e;
@@ -607,10 +607,10 @@ function credentialTables(units: Uint8Array, length: number): { stop: Int32Array
   const eqEnd = new Int32Array(length + 1);
   stop[length] = eq[length] = eqEnd[length] = length;
   for (let k = length - 1; k >= 0; k--) {
-    const c = units[k]!;
-    stop[k] = endsCredential(c) ? k : stop[k + 1]!;
-    eq[k] = c === 61 ? k : eq[k + 1]!;
-    eqEnd[k] = c === 61 ? eqEnd[k + 1]! : k;
+    const c = units[k];
+    stop[k] = endsCredential(c) ? k : stop[k + 1];
+    eq[k] = c === 61 ? k : eq[k + 1];
+    eqEnd[k] = c === 61 ? eqEnd[k + 1] : k;
   }
   return { stop, eq, eqEnd };
 }
@@ -628,13 +628,13 @@ function markJwts(view: View, covered: Int32Array): void {
   const dots: number[] = [];
   let i = 0;
   while (i < length) {
-    if (!isJwtUnit(units[i]!)) {
+    if (!isJwtUnit(units[i])) {
       i++;
       continue;
     }
     const start = i;
     dots.length = 0;
-    while (i < length && isJwtUnit(units[i]!)) {
+    while (i < length && isJwtUnit(units[i])) {
       if (units[i] === 46) dots.push(i);
       i++;
     }
@@ -642,9 +642,9 @@ function markJwts(view: View, covered: Int32Array): void {
     if (dots.length < 2) continue;
     // Segment s spans [segStart(s), dots[s]); a JWT starting in segment s needs dots s and s+1.
     for (let s = 0; s + 1 < dots.length; s++) {
-      const segStart = s === 0 ? start : dots[s - 1]! + 1;
-      const segEnd = dots[s]!;
-      if (dots[s + 1]! - segEnd - 1 < 4 || segEnd - segStart < 7) continue;
+      const segStart = s === 0 ? start : dots[s - 1] + 1;
+      const segEnd = dots[s];
+      if (dots[s + 1] - segEnd - 1 < 4 || segEnd - segStart < 7) continue;
       let at = -1;
       for (let k = segStart; k + 7 <= segEnd; k++) {
         if (units[k] === 101 /* e */ && units[k + 1] === 121 /* y */ && units[k + 2] === 106 /* j */) {
@@ -667,8 +667,8 @@ function markJwts(view: View, covered: Int32Array): void {
  * difference array over source positions).
  */
 function cover(view: View, covered: Int32Array, from: number, to: number): void {
-  covered[view.starts[from]!]!++;
-  covered[view.starts[to]!]!--;
+  covered[view.starts[from]]++;
+  covered[view.starts[to]]--;
 }
 
 function redactText(text: string, automaton: Automaton | undefined, margin: number): string {
@@ -694,7 +694,7 @@ function redactText(text: string, automaton: Automaton | undefined, margin: numb
   let depth = 0;
   let inside = false;
   for (let at = 0; at < end; at++) {
-    depth += covered[at]!;
+    depth += covered[at];
     if (!inside) {
       // Cut only outside a redaction, so no part of a secret survives the cut.
       if (at >= cut) break;

@@ -109,7 +109,16 @@ export class AsposeClient {
     if (options?.tokens) {
       if (!(options.tokens instanceof TokenService)) throw new AsposeError('ERR_ASPOSE_CONFIG', 'options.tokens must be a TokenService');
       const t = options.tokens;
-      resolved = resolveOptions({ ...options, auth: 'none', clientId: undefined, clientSecret: undefined, accessToken: undefined, baseUrl: t.baseUrl, tokenUrl: t.tokenUrl, allowInsecureHttp: true });
+      resolved = resolveOptions({
+        ...options,
+        auth: 'none',
+        clientId: undefined,
+        clientSecret: undefined,
+        accessToken: undefined,
+        baseUrl: t.baseUrl,
+        tokenUrl: t.tokenUrl,
+        allowInsecureHttp: true,
+      });
     } else {
       resolved = resolveOptions(options);
     }
@@ -153,7 +162,10 @@ export class AsposeClient {
     const headers = this.#defaultHeaders ? { ...this.#defaultHeaders, ...(options.headers && lowerCaseKeys(options.headers)) } : options.headers;
     const timeout = options.timeoutMs;
     if (timeout !== undefined && (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout < 0 || timeout > MAX_TIMEOUT_MS)) {
-      throw new AsposeError('ERR_ASPOSE_INVALID_ARGUMENT', `timeoutMs must be a whole number of ms from 0 to ${MAX_TIMEOUT_MS} (got ${JSON.stringify(timeout)?.slice(0, 40)})`);
+      throw new AsposeError(
+        'ERR_ASPOSE_INVALID_ARGUMENT',
+        `timeoutMs must be a whole number of ms from 0 to ${MAX_TIMEOUT_MS} (got ${JSON.stringify(timeout)?.slice(0, 40)})`,
+      );
     }
     try {
       return await this.dispatcher.request({
@@ -204,7 +216,10 @@ export class AsposeClient {
   async close(options: AsposeCloseOptions = {}): Promise<void> {
     const bound = options.force === true ? 0 : options.timeoutMs;
     if (bound !== undefined && (typeof bound !== 'number' || !Number.isFinite(bound) || bound < 0)) {
-      throw new AsposeError('ERR_ASPOSE_INVALID_ARGUMENT', `close({ timeoutMs }) must be a number of ms, 0 or more (got ${JSON.stringify(bound)?.slice(0, 40)})`);
+      throw new AsposeError(
+        'ERR_ASPOSE_INVALID_ARGUMENT',
+        `close({ timeoutMs }) must be a number of ms, 0 or more (got ${JSON.stringify(bound)?.slice(0, 40)})`,
+      );
     }
     const drained = this.#limits.close(bound);
     if (!this.#closed) {
@@ -365,6 +380,7 @@ function encodeQuery(query: AsposeQuery): string {
  * WHATWG path percent-encode set, less `?` and `#`) and non-ASCII. `%` is
  * left alone, so a path the caller already encoded goes out unchanged.
  */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what must be encoded
 const UNSAFE_IN_PATH = /[\u0000-\u0020\u007f"<>`{}]|[^\u0000-\u007f]+/u;
 const UNSAFE_IN_PATH_ALL = new RegExp(UNSAFE_IN_PATH.source, 'gu');
 
@@ -398,6 +414,6 @@ function hasHeader(headers: Record<string, unknown>, name: string): boolean {
 function isJsonValue(body: unknown): boolean {
   if (body === null || typeof body !== 'object') return false;
   if (Array.isArray(body)) return true;
-  const proto = Object.getPrototypeOf(body);
+  const proto: unknown = Object.getPrototypeOf(body);
   return proto === Object.prototype || proto === null;
 }

@@ -53,7 +53,7 @@ export function asposeAuthInterceptor(options: AsposeAuthInterceptorOptions): Di
   return (dispatch: Dispatch): Dispatch =>
     function asposeAuth(opts: Dispatcher.DispatchOptions, handler: Handler): boolean {
       const o = opts as DispatchOptions;
-      const factory = typeof o.body === 'function' ? (o.body as BodyFactory) : undefined;
+      const factory = typeof o.body === 'function' ? o.body : undefined;
       if (!authenticate || !sameOrigin(o.origin, origin)) {
         return dispatch(factory || isFormData(o.body) ? withBody(opts, factory ? factory() : opts.body, opts.headers) : opts, handler);
       }
@@ -82,8 +82,12 @@ export function isReplayable(body: unknown): boolean {
  * `FormData` class, and the dispatcher underneath may be any. Called per
  * attempt, so a 401 replay encodes afresh.
  */
-function withBody(opts: Dispatcher.DispatchOptions | DispatchOptions, body: Dispatcher.DispatchOptions['body'] | BodyFactory, headers: Dispatcher.DispatchOptions['headers']): Dispatcher.DispatchOptions {
-  if (isFormData(body)) return withEncodedForm({ ...opts, headers }, body) as Dispatcher.DispatchOptions;
+function withBody(
+  opts: Dispatcher.DispatchOptions | DispatchOptions,
+  body: Dispatcher.DispatchOptions['body'] | BodyFactory,
+  headers: Dispatcher.DispatchOptions['headers'],
+): Dispatcher.DispatchOptions {
+  if (isFormData(body)) return withEncodedForm({ ...opts, headers }, body);
   return { ...opts, body, headers } as Dispatcher.DispatchOptions;
 }
 

@@ -20,7 +20,7 @@ export function withAuthorization(headers: Headers, value: string): Headers {
       }
     } else {
       for (let i = 0; i < headers.length; i += 2) {
-        if (String(headers[i]).toLowerCase() !== 'authorization') out.push(headers[i] as string, headers[i + 1] as string);
+        if (String(headers[i]).toLowerCase() !== 'authorization') out.push(headers[i], headers[i + 1]);
       }
     }
     out.push('authorization', value);

@@ -68,7 +68,11 @@ export function encodeFormData(form: FormEntries): EncodedForm {
  */
 export function withEncodedForm<O extends { headers?: Headers | null }>(opts: O, form: FormEntries): O & { body: Dispatcher.DispatchOptions['body'] } {
   const encoded = encodeFormData(form);
-  return { ...opts, body: encoded.open() as unknown as Dispatcher.DispatchOptions['body'], headers: withContentHeaders(opts.headers, encoded.length, encoded.contentType) };
+  return {
+    ...opts,
+    body: encoded.open() as unknown as Dispatcher.DispatchOptions['body'],
+    headers: withContentHeaders(opts.headers, encoded.length, encoded.contentType),
+  };
 }
 
 async function* partsStream(parts: readonly (Uint8Array | Blob)[]): AsyncGenerator<Uint8Array> {
@@ -87,6 +91,13 @@ function escapeName(s: string): string {
   return s.replace(/\n/g, '%0A').replace(/\r/g, '%0D').replace(/"/g, '%22');
 }
 
+/** What undici takes as a header value (numbers are sent as their text). */
+type HeaderValue = string | number | boolean;
+
+function headerText(value: HeaderValue): string {
+  return typeof value === 'string' ? value : String(value);
+}
+
 /**
  * The caller's headers, in any form undici takes, as a flat list with our
  * `Content-Length` (and `Content-Type`, when given) in place of theirs: a
@@ -102,8 +113,8 @@ export function withContentHeaders(headers: Headers | null | undefined, length: 
     const name = String(k);
     const lower = name.toLowerCase();
     if (lower === 'content-length' || (type !== undefined && lower === 'content-type')) return;
-    if (Array.isArray(v)) for (const item of v) out.push(name, String(item));
-    else out.push(name, String(v));
+    if (Array.isArray(v)) for (const item of v as unknown[]) out.push(name, headerText(item as HeaderValue));
+    else out.push(name, headerText(v as HeaderValue));
   };
   if (Array.isArray(headers)) {
     if (headers.length > 0 && Array.isArray(headers[0])) for (const [k, v] of headers as unknown as Iterable<[string, unknown]>) add(k, v);

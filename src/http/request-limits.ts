@@ -70,10 +70,7 @@ export class RequestLimits {
 
   /** The interceptor, for `dispatcher.compose(limits.interceptor)` as the outermost one. */
   readonly interceptor = (dispatch: Dispatch): Dispatch => {
-    const limits = this;
-    return function asposeLimits(opts: Dispatcher.DispatchOptions, handler: Handler): boolean {
-      return new LimitedRequest(limits, dispatch, opts, handler).start();
-    };
+    return (opts: Dispatcher.DispatchOptions, handler: Handler): boolean => new LimitedRequest(this, dispatch, opts, handler).start();
   };
 
   /** Requests under way or waiting. */
@@ -133,7 +130,14 @@ export class RequestLimits {
     this.#aborting = true;
     // The waiting first, so that no turn freed by an abort goes to one of them.
     for (const request of [...this.#queue, ...this.#active]) {
-      request.abort((method, path) => new AsposeRequestError('ERR_ASPOSE_ABORTED', `${method} ${path} was aborted: the AsposeClient was closed with a bound of ${timeoutMs} ms and the request was still under way`, { method, path }));
+      request.abort(
+        (method, path) =>
+          new AsposeRequestError(
+            'ERR_ASPOSE_ABORTED',
+            `${method} ${path} was aborted: the AsposeClient was closed with a bound of ${timeoutMs} ms and the request was still under way`,
+            { method, path },
+          ),
+      );
     }
     await idle;
   }
@@ -200,7 +204,10 @@ export class LimitedRequest implements Handler, UploadObserver {
     if (closed) {
       this.#phase = 3;
       const { method, path } = this.#where();
-      this.#handler.onResponseError?.(new QueuedController(this), new AsposeRequestError('ERR_ASPOSE_ABORTED', `${method} ${path} was not sent: the AsposeClient is closed`, { method, path }));
+      this.#handler.onResponseError?.(
+        new QueuedController(this),
+        new AsposeRequestError('ERR_ASPOSE_ABORTED', `${method} ${path} was not sent: the AsposeClient is closed`, { method, path }),
+      );
       return false;
     }
     this.#lastProgress = Date.now();
@@ -266,15 +273,31 @@ export class LimitedRequest implements Handler, UploadObserver {
     this.abort((method, path) => {
       const details = { method, path };
       if (phase === 2) {
-        return new AsposeRequestError('ERR_ASPOSE_TIMEOUT', `${method} ${path}: the answer's body made no progress for ${limit} ms (timeoutMs), whether the server stalled or the reader stopped reading; the request was cancelled`, details);
+        return new AsposeRequestError(
+          'ERR_ASPOSE_TIMEOUT',
+          `${method} ${path}: the answer's body made no progress for ${limit} ms (timeoutMs), whether the server stalled or the reader stopped reading; the request was cancelled`,
+          details,
+        );
       }
       if (phase === 0) {
-        return new AsposeRequestError('ERR_ASPOSE_TIMEOUT', `${method} ${path} timed out after ${limit} ms (timeoutMs) still waiting for one of the ${connections} connections (connections): raise connections, or timeoutMs if calls are slow`, details);
+        return new AsposeRequestError(
+          'ERR_ASPOSE_TIMEOUT',
+          `${method} ${path} timed out after ${limit} ms (timeoutMs) still waiting for one of the ${connections} connections (connections): raise connections, or timeoutMs if calls are slow`,
+          details,
+        );
       }
       if (uploading) {
-        return new AsposeRequestError('ERR_ASPOSE_TIMEOUT', `${method} ${path}: the request body made no progress for ${limit} ms (timeoutMs) while it was being sent; the request was cancelled`, details);
+        return new AsposeRequestError(
+          'ERR_ASPOSE_TIMEOUT',
+          `${method} ${path}: the request body made no progress for ${limit} ms (timeoutMs) while it was being sent; the request was cancelled`,
+          details,
+        );
       }
-      return new AsposeRequestError('ERR_ASPOSE_TIMEOUT', `${method} ${path} timed out after ${limit} ms (timeoutMs) without the answer's headers: raise timeoutMs if the operation is slow`, details);
+      return new AsposeRequestError(
+        'ERR_ASPOSE_TIMEOUT',
+        `${method} ${path} timed out after ${limit} ms (timeoutMs) without the answer's headers: raise timeoutMs if the operation is slow`,
+        details,
+      );
     });
   };
 

@@ -25,5 +25,7 @@ export function sharedClient(clientOrOptions: AsposeClient | AsposeClientOptions
 export function isAsposeClient(value: unknown): value is AsposeClient {
   if (value instanceof AsposeClient) return true;
   const v = value as Partial<AsposeClient> | null;
-  return typeof v === 'object' && v !== null && typeof v.request === 'function' && typeof v.close === 'function' && typeof v.tokens === 'object' && v.tokens !== null;
+  return (
+    typeof v === 'object' && v !== null && typeof v.request === 'function' && typeof v.close === 'function' && typeof v.tokens === 'object' && v.tokens !== null
+  );
 }

@@ -38,9 +38,12 @@ export class AsposeClientHost implements OnModuleInit, OnApplicationShutdown {
   readonly #shutdownTimeoutMs: number;
 
   constructor(options: AsposeAuthModuleOptions, name: string | undefined) {
-    const { prefetchToken, logger, shutdownTimeoutMs, ...clientOptions } = options ?? ({} as AsposeAuthModuleOptions);
+    const { prefetchToken, logger, shutdownTimeoutMs, ...clientOptions } = options ?? {};
     if (shutdownTimeoutMs !== undefined && !(Number.isInteger(shutdownTimeoutMs) && shutdownTimeoutMs >= 0)) {
-      throw new AsposeConfigError([{ option: 'shutdownTimeoutMs', problem: `must be a whole number of ms, 0 or more (got ${JSON.stringify(shutdownTimeoutMs)?.slice(0, 40)})` }], { source: 'AsposeAuthModule options' });
+      throw new AsposeConfigError(
+        [{ option: 'shutdownTimeoutMs', problem: `must be a whole number of ms, 0 or more (got ${JSON.stringify(shutdownTimeoutMs)?.slice(0, 40)})` }],
+        { source: 'AsposeAuthModule options' },
+      );
     }
     const log: AsposeLogger | undefined = logger === false ? undefined : (logger ?? new Logger(name === undefined ? 'AsposeAuth' : `AsposeAuth:${name}`));
     this.client = new AsposeClient({ ...clientOptions, logger: log });
@@ -159,7 +162,8 @@ export function configBridgeError(err: unknown): AsposeError {
       { cause: err },
     );
   }
-  const esm = code === 'ERR_REQUIRE_ESM' || code === 'ERR_REQUIRE_ASYNC_MODULE' || (e.name === 'SyntaxError' && /\b(?:import|export)\b/.test(message.slice(0, 200)));
+  const esm =
+    code === 'ERR_REQUIRE_ESM' || code === 'ERR_REQUIRE_ASYNC_MODULE' || (e.name === 'SyntaxError' && /\b(?:import|export)\b/.test(message.slice(0, 200)));
   const version = esm ? installedConfigVersion() : undefined;
   const major = version === undefined ? undefined : Number.parseInt(version, 10);
   if (esm && (major === undefined || major >= 12)) {
@@ -173,8 +177,10 @@ export function configBridgeError(err: unknown): AsposeError {
       { cause: err },
     );
   }
-  const detail = `${code === undefined ? '' : `${code}: `}${message.split('\n', 1)[0]!.slice(0, 300)}`;
-  return new AsposeError('ERR_ASPOSE_CONFIG', `${BRIDGE_NEEDS}, which could not be loaded (${detail}): check its installation, or pass a useFactory`, { cause: err });
+  const detail = `${code === undefined ? '' : `${code}: `}${message.split('\n', 1)[0].slice(0, 300)}`;
+  return new AsposeError('ERR_ASPOSE_CONFIG', `${BRIDGE_NEEDS}, which could not be loaded (${detail}): check its installation, or pass a useFactory`, {
+    cause: err,
+  });
 }
 
 /**
@@ -185,6 +191,7 @@ function installedConfigVersion(): string | undefined {
   try {
     // `typeof`: in the ESM build there is no `require`, and this is never reached there.
     if (typeof require !== 'function') return undefined;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- CommonJS only, guarded above; reading a package's version
     const version = (require('@nestjs/config/package.json') as { version?: unknown }).version;
     return typeof version === 'string' && /^\d+\.\d+\.\d+/.test(version) ? version.slice(0, 40) : undefined;
   } catch {
@@ -209,7 +216,7 @@ export function asposeOptionsFromConfig(config: ConfigReader, prefix: string, pr
   for (const suffix of Object.values(ASPOSE_ENV_VARIABLES)) {
     const value = config.get(prefix + suffix);
     // ConfigService may hold validated, converted values (a number, a boolean).
-    if (value !== undefined && value !== null) env[prefix + suffix] = String(value);
+    if (value !== undefined && value !== null) env[prefix + suffix] = configText(value as string | number | boolean);
   }
   const options: AsposeAuthModuleOptions = loadAsposeConfig(env, { prefix });
   if (prefetchToken !== undefined) options.prefetchToken = prefetchToken;
@@ -219,4 +226,9 @@ export function asposeOptionsFromConfig(config: ConfigReader, prefix: string, pr
 /** `ASPOSE_` for the default client, `ASPOSE_OCR_` for `name: 'ocr'`. @internal */
 export function defaultEnvPrefix(name: string | undefined): string {
   return name === undefined ? 'ASPOSE_' : `ASPOSE_${name.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_`;
+}
+
+/** A `ConfigService` value as the text an environment variable would hold. */
+function configText(value: string | number | boolean): string {
+  return typeof value === 'string' ? value : String(value);
 }

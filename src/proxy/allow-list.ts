@@ -31,7 +31,12 @@ export function parseAllowList(allow: unknown): AllowRule[] {
   const issue = (option: string, problem: string) => issues.push({ option, problem });
   if (!Array.isArray(allow) || allow.length === 0) {
     throw new AsposeConfigError(
-      [{ option: 'allow', problem: `must be a non-empty array of "METHOD /path-prefix" entries, such as ['GET /v4.0/words/', 'POST /v4.0/barcode/generate']: the proxy forwards nothing that is not listed` }],
+      [
+        {
+          option: 'allow',
+          problem: `must be a non-empty array of "METHOD /path-prefix" entries, such as ['GET /v4.0/words/', 'POST /v4.0/barcode/generate']: the proxy forwards nothing that is not listed`,
+        },
+      ],
       { source: 'asposeProxy options' },
     );
   }
@@ -41,9 +46,10 @@ export function parseAllowList(allow: unknown): AllowRule[] {
     if (typeof entry !== 'string') return issue(where, 'must be a string such as "GET /v4.0/words/"');
     const parts = entry.trim().split(/\s+/);
     if (parts.length !== 2) return issue(where, `must be "METHOD /path-prefix" (got ${JSON.stringify(entry.slice(0, 60))})`);
-    const method = parts[0]!.toUpperCase();
-    const path = parts[1]!;
-    if (method !== '*' && !/^[A-Z]+$/.test(method)) return issue(where, `has an invalid method ${JSON.stringify(parts[0]!.slice(0, 20))}: use GET, POST, … or *`);
+    const method = parts[0].toUpperCase();
+    const path = parts[1];
+    if (method !== '*' && !/^[A-Z]+$/.test(method))
+      return issue(where, `has an invalid method ${JSON.stringify(parts[0].slice(0, 20))}: use GET, POST, … or *`);
     if (NEVER.includes(method)) return issue(where, `names ${method}, which the proxy never forwards`);
     if (path.includes('?')) return issue(where, 'must not have a query string: entries match the path only');
     const checked = checkTarget(path);

@@ -6,7 +6,17 @@ import { RedactorCache, type Redactor } from '../errors/redact.js';
  * `proxy-connection` and HTTP/2's `http2-settings`): they describe one
  * connection and are never forwarded, in either direction.
  */
-const HOP_BY_HOP: readonly string[] = ['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'http2-settings', 'proxy-authenticate'];
+const HOP_BY_HOP: readonly string[] = [
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'http2-settings',
+  'proxy-authenticate',
+];
 
 /**
  * Headers that ask a server to act on another method, another URL or

@@ -27,6 +27,7 @@ const PATH_CHAR = /^[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*$/;
 const QUERY_CHAR = /^[\x21-\x22\x24-\x7e]*$/;
 const BAD_PERCENT = /%(?![0-9A-Fa-f]{2})/;
 const ENCODED = /%[0-9A-Fa-f]{2}/;
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
 const CONTROL = /[\x00-\x1f\x7f]/;
 /**
  * More than 30 combining marks in a row (or the two half-width kana marks
@@ -88,7 +89,8 @@ export function checkTarget(target: string): CheckedTarget | (ProxyRefusal & { o
   const path = q === -1 ? target : target.slice(0, q);
   const search = q === -1 ? '' : target.slice(q);
   if (!PATH_CHAR.test(path)) return bad('The path holds a character that is not allowed (backslash, space, quote, control or non-ASCII character, or "#")');
-  if (search !== '' && !QUERY_CHAR.test(search.slice(1))) return bad('The query string holds a character that is not allowed (space, control or non-ASCII character, or "#")');
+  if (search !== '' && !QUERY_CHAR.test(search.slice(1)))
+    return bad('The query string holds a character that is not allowed (space, control or non-ASCII character, or "#")');
   if (BAD_PERCENT.test(target)) return bad('The request target holds a malformed percent-escape');
 
   const raw = path.slice(1).split('/');
@@ -96,7 +98,7 @@ export function checkTarget(target: string): CheckedTarget | (ProxyRefusal & { o
   const segments: string[] = [];
   const pieces: string[] = [];
   for (let i = 0; i <= last; i++) {
-    const seg = raw[i]!;
+    const seg = raw[i];
     if (seg === '') {
       if (i === last) break; // a trailing slash is fine
       return bad('The path holds an empty segment ("//")');
@@ -168,7 +170,9 @@ function addPiece(part: string, pieces: string[]): string | undefined {
 /** What `String.prototype.trim` and `\s` count as white space (ECMA-262 WhiteSpace and LineTerminator). */
 function isSpace(c: number): boolean {
   if (c < 128) return c === 32 || (c >= 9 && c <= 13);
-  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+  return (
+    c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
+  );
 }
 
 /**

@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Dispatcher } from 'undici';
 import { AsposeConfigError, type AsposeError, type ConfigIssue } from '../errors/errors.js';
 import type { AsposeClient } from '../http/aspose-client.js';
 import { isAsposeClient } from '../middleware/shared-client.js';
@@ -137,7 +136,9 @@ const pathPieces = (pathname: string): string[] =>
  */
 export function createAsposeProxy(options: AsposeProxyOptions): AsposeProxy {
   if (options === null || typeof options !== 'object') {
-    throw new AsposeConfigError([{ option: 'options', problem: "must be an object such as { client, allow: ['GET /v4.0/words/'] }" }], { source: 'asposeProxy options' });
+    throw new AsposeConfigError([{ option: 'options', problem: "must be an object such as { client, allow: ['GET /v4.0/words/'] }" }], {
+      source: 'asposeProxy options',
+    });
   }
   const rules: AllowRule[] = parseAllowList(options.allow);
   const issues: ConfigIssue[] = [];
@@ -151,7 +152,8 @@ export function createAsposeProxy(options: AsposeProxyOptions): AsposeProxy {
       if (prefix === '') prefix = undefined;
     }
   }
-  if (timeoutMs !== undefined && (!Number.isInteger(timeoutMs) || timeoutMs < 0)) issues.push({ option: 'timeoutMs', problem: 'must be a whole number of ms (0 disables it)' });
+  if (timeoutMs !== undefined && (!Number.isInteger(timeoutMs) || timeoutMs < 0))
+    issues.push({ option: 'timeoutMs', problem: 'must be a whole number of ms (0 disables it)' });
   if (maxBodyBytes !== undefined && !(maxBodyBytes === Infinity || (Number.isInteger(maxBodyBytes) && maxBodyBytes >= 0))) {
     issues.push({ option: 'maxBodyBytes', problem: 'must be a whole number of bytes' });
   }
@@ -170,8 +172,16 @@ export function createAsposeProxy(options: AsposeProxyOptions): AsposeProxy {
   };
   const headerRules: RequestHeaderRules = { drop: headerNames('dropRequestHeaders'), forward: headerNames('forwardRequestHeaders') };
   for (const name of headerRules.forward ?? []) {
-    if (isAlwaysDropped(name)) issues.push({ option: 'forwardRequestHeaders', problem: `names ${JSON.stringify(name)}, which the proxy never forwards (credentials, hop-by-hop headers, method and URL overrides)` });
-    else if (!isClientAddressHeader(name)) issues.push({ option: 'forwardRequestHeaders', problem: `names ${JSON.stringify(name)}, which is forwarded anyway: only client-address headers (forwarded, x-forwarded-*, x-real-ip, …) need naming here` });
+    if (isAlwaysDropped(name))
+      issues.push({
+        option: 'forwardRequestHeaders',
+        problem: `names ${JSON.stringify(name)}, which the proxy never forwards (credentials, hop-by-hop headers, method and URL overrides)`,
+      });
+    else if (!isClientAddressHeader(name))
+      issues.push({
+        option: 'forwardRequestHeaders',
+        problem: `names ${JSON.stringify(name)}, which is forwarded anyway: only client-address headers (forwarded, x-forwarded-*, x-real-ip, …) need naming here`,
+      });
   }
   if (issues.length > 0) throw new AsposeConfigError(issues, { source: 'asposeProxy options' });
 
@@ -240,7 +250,11 @@ export function createAsposeProxy(options: AsposeProxyOptions): AsposeProxy {
       return fail(500, 'ERR_ASPOSE_CONFIG', 'asposeProxy has no client: pass { client } or mount asposeAuth() in front of it');
     }
     if (!isAsposeClient(client)) {
-      return fail(500, 'ERR_ASPOSE_CONFIG', "asposeProxy's client (req.aspose or ctx.state.aspose) is not an AsposeClient: pass { client }, or mount asposeAuth() in front of it");
+      return fail(
+        500,
+        'ERR_ASPOSE_CONFIG',
+        "asposeProxy's client (req.aspose or ctx.state.aspose) is not an AsposeClient: pass { client }, or mount asposeAuth() in front of it",
+      );
     }
     const cp = pathsOf(client);
     if (isTokenEndpoint(checked.pieces, cp.base.length > 0 ? [...cp.base, ...checked.pieces] : checked.pieces, cp.token)) {
@@ -257,7 +271,11 @@ export function createAsposeProxy(options: AsposeProxyOptions): AsposeProxy {
     let body: RequestBody | undefined;
     if (withBody) {
       if (req.readableDidRead || req.readableEnded) {
-        return fail(500, 'ERR_ASPOSE_PROXY_BODY_CONSUMED', 'The request body was read before asposeProxy: mount the proxy before any body parser (express.json(), koa-bodyparser, …)');
+        return fail(
+          500,
+          'ERR_ASPOSE_PROXY_BODY_CONSUMED',
+          'The request body was read before asposeProxy: mount the proxy before any body parser (express.json(), koa-bodyparser, …)',
+        );
       }
       // A string or a number (forwarded ones were checked above; one named in dropRequestHeaders may be anything).
       const length: unknown = req.headers['content-length'];
@@ -272,7 +290,7 @@ export function createAsposeProxy(options: AsposeProxyOptions): AsposeProxy {
     return exchange.run(client.dispatcher, {
       origin: cp.origin,
       path: cp.basePath + checked.path + checked.search,
-      method: method as Dispatcher.HttpMethod,
+      method: method,
       headers: defaults ? { ...defaults, ...headers } : headers,
       body: body ?? null,
       ...(timeoutMs !== undefined ? { headersTimeout: timeoutMs, bodyTimeout: timeoutMs } : undefined),

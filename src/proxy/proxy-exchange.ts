@@ -114,7 +114,12 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
     if (this.#gone) controller.abort(new CallerGone());
   }
 
-  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>, statusMessage?: string): void {
+  onResponseStart(
+    controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Record<string, string | string[] | undefined>,
+    statusMessage?: string,
+  ): void {
     this.#controller = controller;
     if (this.#gone || statusCode < 200) return; // informational answers (103) are not passed on
     this.#started = true;
@@ -200,7 +205,15 @@ function toAsposeError(err: Error, method: string, path: string, midBody: boolea
   const where = `${method} ${path}`;
   const when = midBody ? ' while its answer was streaming' : '';
   if (e.code === 'UND_ERR_HEADERS_TIMEOUT' || e.code === 'UND_ERR_BODY_TIMEOUT' || e.code === 'UND_ERR_CONNECT_TIMEOUT') {
-    return new AsposeRequestError('ERR_ASPOSE_TIMEOUT', `${where} through the proxy timed out${when} (${e.code}): raise the proxy's timeoutMs if the operation is slow`, details);
+    return new AsposeRequestError(
+      'ERR_ASPOSE_TIMEOUT',
+      `${where} through the proxy timed out${when} (${e.code}): raise the proxy's timeoutMs if the operation is slow`,
+      details,
+    );
   }
-  return new AsposeRequestError('ERR_ASPOSE_NETWORK', `${where} through the proxy failed${when}: ${e.code ?? e.name ?? 'Error'}${e.message ? ` (${e.message})` : ''}`, details);
+  return new AsposeRequestError(
+    'ERR_ASPOSE_NETWORK',
+    `${where} through the proxy failed${when}: ${e.code ?? e.name ?? 'Error'}${e.message ? ` (${e.message})` : ''}`,
+    details,
+  );
 }

@@ -4,4 +4,12 @@
  *
  * @packageDocumentation
  */
-export { AsposeStandIn, startAsposeStandIn, type AsposeStandInOptions, type AsposeStandInRateLimit, type StandInPairState, type TokenFault, type StandInRequestRecord } from './stand-in.js';
+export {
+  AsposeStandIn,
+  startAsposeStandIn,
+  type AsposeStandInOptions,
+  type AsposeStandInRateLimit,
+  type StandInPairState,
+  type TokenFault,
+  type StandInRequestRecord,
+} from './stand-in.js';

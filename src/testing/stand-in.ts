@@ -160,7 +160,8 @@ export class AsposeStandIn {
     this.tokenLifetimeSec = options.tokenLifetimeSec ?? 3600;
     this.omitExpiresIn = options.omitExpiresIn ?? false;
     this.#auth = options.auth ?? 'required';
-    this.#rateLimit = options.rateLimit === false ? undefined : { maxFailures: options.rateLimit?.maxFailures ?? 5, lockoutSec: options.rateLimit?.lockoutSec ?? 600 };
+    this.#rateLimit =
+      options.rateLimit === false ? undefined : { maxFailures: options.rateLimit?.maxFailures ?? 5, lockoutSec: options.rateLimit?.lockoutSec ?? 600 };
     this.#server = createServer({ keepAliveTimeout: 30_000 }, (req, res) => {
       this.#route(req, res).catch((err: Error) => {
         if (!res.headersSent) send(res, 500, { error: { code: 'StandInError', message: err.message } });
@@ -206,7 +207,15 @@ export class AsposeStandIn {
 
   /** Zeroes the counters and the log, drops queued faults, and clears the rate limit's failure counts and lockouts. */
   resetCounters(): void {
-    this.tokenRequests = this.tokensIssued = this.apiRequests = this.unauthorized = this.uploadedBytes = this.streamedBytes = this.closedEarly = this.connections = 0;
+    this.tokenRequests =
+      this.tokensIssued =
+      this.apiRequests =
+      this.unauthorized =
+      this.uploadedBytes =
+      this.streamedBytes =
+      this.closedEarly =
+      this.connections =
+        0;
     this.tokenFailures = this.tokenRateLimited = this.lockouts = 0;
     this.log.length = 0;
     this.#faults.length = 0;
@@ -324,7 +333,7 @@ export class AsposeStandIn {
     let authorized = this.#auth === 'none';
     if (!authorized) {
       const m = /^Bearer ([^\s]+)$/i.exec(req.headers.authorization ?? '');
-      authorized = m !== null && this.verifyToken(m[1]!);
+      authorized = m !== null && this.verifyToken(m[1]);
       if (!authorized) {
         this.unauthorized++;
         await drain(req);
@@ -348,7 +357,7 @@ export class AsposeStandIn {
     let secret = form.get('client_secret');
     const basic = /^Basic (.+)$/i.exec(req.headers.authorization ?? '');
     if (basic) {
-      const [u, p] = Buffer.from(basic[1]!, 'base64').toString('utf8').split(':');
+      const [u, p] = Buffer.from(basic[1], 'base64').toString('utf8').split(':');
       id = decodeURIComponent(u ?? '');
       secret = decodeURIComponent(p ?? '');
     }
@@ -356,7 +365,12 @@ export class AsposeStandIn {
     const locked = this.#lockedOut(key);
     if (locked) {
       this.tokenRateLimited++;
-      return void send(res, 429, { error: 'too_many_requests', error_description: 'Too many failed token requests for this client: try again later' }, { 'retry-after': String(locked.retryAfterSec) });
+      return void send(
+        res,
+        429,
+        { error: 'too_many_requests', error_description: 'Too many failed token requests for this client: try again later' },
+        { 'retry-after': String(locked.retryAfterSec) },
+      );
     }
     // Every answer below goes through here, so the rate limit counts it before the client can see it.
     const answer = (status: number, body: unknown, headers?: Record<string, string>) => {
@@ -435,14 +449,18 @@ export class AsposeStandIn {
         bytes += (chunk as Buffer).length;
         this.uploadedBytes += (chunk as Buffer).length;
       }
-      return send(res, 200, { Uploaded: [decodeURIComponent(m[1]!)], Errors: [], Bytes: bytes, RequestId: requestId });
+      return send(res, 200, { Uploaded: [decodeURIComponent(m[1])], Errors: [], Bytes: bytes, RequestId: requestId });
     }
     if ((m = /^\/v4\.0\/words\/([^/]+)$/.exec(path)) && method === 'GET') {
-      const name = decodeURIComponent(m[1]!);
+      const name = decodeURIComponent(m[1]);
       if (name.startsWith('missing')) {
         return send(res, 404, {
           RequestId: requestId,
-          Error: { Code: 'ErrorItemNotFound', Message: `Error while loading file '${name}' from storage: AmazonS3 Storage exception: The specified key does not exist.`, Description: 'Operation Failed. Item Not Found.' },
+          Error: {
+            Code: 'ErrorItemNotFound',
+            Message: `Error while loading file '${name}' from storage: AmazonS3 Storage exception: The specified key does not exist.`,
+            Description: 'Operation Failed. Item Not Found.',
+          },
         });
       }
       return send(res, 200, {
@@ -465,14 +483,23 @@ export class AsposeStandIn {
         try {
           params = { ...params, ...(JSON.parse(raw || '{}') as Record<string, string>) };
         } catch {
-          return send(res, 400, { requestId, error: { code: 'BadRequest', message: 'Body is not valid JSON', description: 'Operation Failed.', dateTime: new Date().toISOString() } });
+          return send(res, 400, {
+            requestId,
+            error: { code: 'BadRequest', message: 'Body is not valid JSON', description: 'Operation Failed.', dateTime: new Date().toISOString() },
+          });
         }
       }
       const data = params.data ?? params.Data;
       if (!data) {
-        return send(res, 400, { requestId, error: { code: 'BadRequest', message: "The 'data' parameter is required", description: 'Operation Failed.', dateTime: new Date().toISOString() } });
+        return send(res, 400, {
+          requestId,
+          error: { code: 'BadRequest', message: "The 'data' parameter is required", description: 'Operation Failed.', dateTime: new Date().toISOString() },
+        });
       }
-      const svg = barcodeSvg(String((m[1] === undefined ? undefined : decodeURIComponent(m[1])) ?? params.barcodeType ?? params.type ?? 'Code128'), String(data));
+      const svg = barcodeSvg(
+        String((m[1] === undefined ? undefined : decodeURIComponent(m[1])) ?? params.barcodeType ?? params.type ?? 'Code128'),
+        String(data),
+      );
       res.writeHead(200, { 'content-type': 'image/svg+xml', 'content-length': Buffer.byteLength(svg) }).end(svg);
       return 200;
     }

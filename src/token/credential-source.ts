@@ -77,8 +77,12 @@ export class CredentialSource {
     (['clientId', 'clientSecret'] as const).forEach((option, i) => {
       const source = i === 0 ? this.#id : this.#secret;
       if (typeof source === 'string') return void values.push(source);
-      if (outcome === 'timeout') return void issues.push({ option, problem: `function did not settle within tokenTimeoutMs (${timeoutMs} ms): make it answer sooner, or raise tokenTimeoutMs` });
-      const r = outcome[i]!;
+      if (outcome === 'timeout')
+        return void issues.push({
+          option,
+          problem: `function did not settle within tokenTimeoutMs (${timeoutMs} ms): make it answer sooner, or raise tokenTimeoutMs`,
+        });
+      const r = outcome[i];
       if (r.status === 'rejected') {
         cause ??= r.reason;
         return void issues.push({ option, problem: 'function threw or rejected (the error is the cause of this one): fix the function or what it reads' });

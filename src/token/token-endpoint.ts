@@ -21,9 +21,7 @@ export interface TokenRequest {
 }
 
 /** The outcome of one token request, classified for the retry loop. @internal */
-export type TokenAttempt =
-  | { ok: true; token: AccessToken }
-  | { ok: false; error: AsposeAuthError; transient: boolean; retryAfterMs?: number };
+export type TokenAttempt = { ok: true; token: AccessToken } | { ok: false; error: AsposeAuthError; transient: boolean; retryAfterMs?: number };
 
 const REFUSAL_HINTS: Record<string, string> = {
   invalid_client:
@@ -63,7 +61,8 @@ const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 
 /** What is wrong with an access token, said without quoting it; undefined if nothing is. */
 function accessTokenProblem(value: string): string | undefined {
-  if (value.length > MAX_ACCESS_TOKEN_LENGTH) return `is ${value.length} characters long, more than the ${MAX_ACCESS_TOKEN_LENGTH} a Bearer token may have here`;
+  if (value.length > MAX_ACCESS_TOKEN_LENGTH)
+    return `is ${value.length} characters long, more than the ${MAX_ACCESS_TOKEN_LENGTH} a Bearer token may have here`;
   if (B64TOKEN.test(value)) return undefined;
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
@@ -114,21 +113,39 @@ export async function requestTokenOnce(req: TokenRequest): Promise<TokenAttempt>
   let headers: Record<string, string | string[] | undefined>;
   let text: string;
   try {
-    ({ status, headers, text } = await sendTokenRequest(req.dispatcher, { url: new URL(req.tokenUrl), form: form.toString(), timeoutMs: req.timeoutMs, signal: req.signal }));
+    ({ status, headers, text } = await sendTokenRequest(req.dispatcher, {
+      url: new URL(req.tokenUrl),
+      form: form.toString(),
+      timeoutMs: req.timeoutMs,
+      signal: req.signal,
+    }));
   } catch (err) {
     if (req.signal.aborted) {
-      return { ok: false, transient: false, error: new AsposeAuthError('ERR_ASPOSE_AUTH_UNAVAILABLE', 'Token request cancelled: the TokenService was closed', { cause: req.signal.reason }) };
+      return {
+        ok: false,
+        transient: false,
+        error: new AsposeAuthError('ERR_ASPOSE_AUTH_UNAVAILABLE', 'Token request cancelled: the TokenService was closed', { cause: req.signal.reason }),
+      };
     }
     const reason = err instanceof TokenTransportError ? err.reason : 'network';
     if (reason === 'redirected') {
-      return { ok: false, transient: false, error: new AsposeAuthError('ERR_ASPOSE_AUTH_REFUSED', `Token endpoint ${safeUrl(req.tokenUrl)} redirected, and a layer of the dispatcher followed it; the redirected request was stopped before it was sent: set tokenUrl to the token endpoint itself`) };
+      return {
+        ok: false,
+        transient: false,
+        error: new AsposeAuthError(
+          'ERR_ASPOSE_AUTH_REFUSED',
+          `Token endpoint ${safeUrl(req.tokenUrl)} redirected, and a layer of the dispatcher followed it; the redirected request was stopped before it was sent: set tokenUrl to the token endpoint itself`,
+        ),
+      };
     }
     // undici's own words (a parser error may quote what the server sent): redacted like any server text.
     const why = scrub(reason === 'network' ? describeNetworkError((err as { cause?: unknown }).cause ?? err) : (err as Error).message);
     return {
       ok: false,
       transient: true,
-      error: new AsposeAuthError('ERR_ASPOSE_AUTH_UNAVAILABLE', `Token endpoint ${safeUrl(req.tokenUrl)} failed: ${why}`, { cause: scrubCause((err as { cause?: unknown }).cause ?? err, scrub) }),
+      error: new AsposeAuthError('ERR_ASPOSE_AUTH_UNAVAILABLE', `Token endpoint ${safeUrl(req.tokenUrl)} failed: ${why}`, {
+        cause: scrubCause((err as { cause?: unknown }).cause ?? err, scrub),
+      }),
     };
   }
 
@@ -148,7 +165,11 @@ export async function requestTokenOnce(req: TokenRequest): Promise<TokenAttempt>
         ok: false,
         transient: true,
         retryAfterMs,
-        error: new AsposeAuthError('ERR_ASPOSE_AUTH_UNAVAILABLE', `Token endpoint ${safeUrl(req.tokenUrl)} answered ${status} with a body that is not JSON (truncated, or an error page)`, { status }),
+        error: new AsposeAuthError(
+          'ERR_ASPOSE_AUTH_UNAVAILABLE',
+          `Token endpoint ${safeUrl(req.tokenUrl)} answered ${status} with a body that is not JSON (truncated, or an error page)`,
+          { status },
+        ),
       };
     }
     const value = body.access_token;
@@ -157,7 +178,11 @@ export async function requestTokenOnce(req: TokenRequest): Promise<TokenAttempt>
         ok: false,
         transient: false,
         retryAfterMs,
-        error: new AsposeAuthError('ERR_ASPOSE_AUTH_INVALID_RESPONSE', `Token endpoint ${safeUrl(req.tokenUrl)} answered ${status} without an access_token: check that tokenUrl is an OAuth 2.0 token endpoint (see AsposePresets)`, { status }),
+        error: new AsposeAuthError(
+          'ERR_ASPOSE_AUTH_INVALID_RESPONSE',
+          `Token endpoint ${safeUrl(req.tokenUrl)} answered ${status} without an access_token: check that tokenUrl is an OAuth 2.0 token endpoint (see AsposePresets)`,
+          { status },
+        ),
       };
     }
     const malformed = accessTokenProblem(value);
@@ -166,7 +191,11 @@ export async function requestTokenOnce(req: TokenRequest): Promise<TokenAttempt>
         ok: false,
         transient: false,
         retryAfterMs,
-        error: new AsposeAuthError('ERR_ASPOSE_AUTH_INVALID_RESPONSE', `Token endpoint ${safeUrl(req.tokenUrl)} answered ${status} with an access_token that ${malformed}: check that tokenUrl is an OAuth 2.0 token endpoint (see AsposePresets)`, { status }),
+        error: new AsposeAuthError(
+          'ERR_ASPOSE_AUTH_INVALID_RESPONSE',
+          `Token endpoint ${safeUrl(req.tokenUrl)} answered ${status} with an access_token that ${malformed}: check that tokenUrl is an OAuth 2.0 token endpoint (see AsposePresets)`,
+          { status },
+        ),
       };
     }
     const type = typeof body.token_type === 'string' ? body.token_type : 'Bearer';
@@ -175,7 +204,11 @@ export async function requestTokenOnce(req: TokenRequest): Promise<TokenAttempt>
         ok: false,
         transient: false,
         retryAfterMs,
-        error: new AsposeAuthError('ERR_ASPOSE_AUTH_INVALID_RESPONSE', `Token endpoint ${safeUrl(req.tokenUrl)} issued a ${JSON.stringify(scrub(type).slice(0, 20))} token; only Bearer tokens are supported`, { status }),
+        error: new AsposeAuthError(
+          'ERR_ASPOSE_AUTH_INVALID_RESPONSE',
+          `Token endpoint ${safeUrl(req.tokenUrl)} issued a ${JSON.stringify(scrub(type).slice(0, 20))} token; only Bearer tokens are supported`,
+          { status },
+        ),
       };
     }
     const lifetime = tokenLifetime(body.expires_in, value, sentAt, req.fallbackLifetimeMs);
@@ -212,7 +245,11 @@ export async function requestTokenOnce(req: TokenRequest): Promise<TokenAttempt>
       ok: false,
       transient: true,
       retryAfterMs,
-      error: new AsposeAuthError('ERR_ASPOSE_AUTH_UNAVAILABLE', `Token endpoint ${safeUrl(req.tokenUrl)} answered ${status}${oauthError ? ` (${oauthError})` : ''}: try again later`, details),
+      error: new AsposeAuthError(
+        'ERR_ASPOSE_AUTH_UNAVAILABLE',
+        `Token endpoint ${safeUrl(req.tokenUrl)} answered ${status}${oauthError ? ` (${oauthError})` : ''}: try again later`,
+        details,
+      ),
     };
   }
   const hint =

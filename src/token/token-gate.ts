@@ -84,7 +84,7 @@ export class PairState {
   limitOpensAt(policy: RefusalPolicy): number {
     const n = this.refusedAt.length;
     if (policy.windowMs === 0 || n < policy.maxRequests) return 0;
-    return this.refusedAt[n - policy.maxRequests]! + policy.windowMs;
+    return this.refusedAt[n - policy.maxRequests] + policy.windowMs;
   }
 
   /** When refusals let the next request go: the backoff, and the sliding-window limit. */
@@ -98,7 +98,14 @@ export class PairState {
    * get until the next request is allowed: `error`, with its code, and with
    * that time in its message and `retryAt`.
    */
-  recordRefusal(error: AsposeAuthError, sentAt: number, now: number, policy: RefusalPolicy, retryAfterMs: number | undefined, random: () => number = Math.random): AsposeAuthError {
+  recordRefusal(
+    error: AsposeAuthError,
+    sentAt: number,
+    now: number,
+    policy: RefusalPolicy,
+    retryAfterMs: number | undefined,
+    random: () => number = Math.random,
+  ): AsposeAuthError {
     this.consecutiveRefusals++;
     this.refusedAt.push(sentAt);
     if (this.refusedAt.length > policy.maxRequests) this.refusedAt.shift();
@@ -118,7 +125,14 @@ export class PairState {
     const final = new AsposeAuthError(
       error.code as 'ERR_ASPOSE_AUTH_REFUSED' | 'ERR_ASPOSE_AUTH_INVALID_RESPONSE',
       `${error.message}. No token request will be sent for these credentials before ${new Date(retryAt).toISOString()} (${formatDuration(retryAt - now)} after this refusal: ${why}); until then calls fail with this error. New credentials are not held back.`,
-      { status: error.status, oauthError: error.oauthError, oauthErrorDescription: error.oauthErrorDescription, attempts: error.attempts, retryAt, cause: error.cause },
+      {
+        status: error.status,
+        oauthError: error.oauthError,
+        oauthErrorDescription: error.oauthErrorDescription,
+        attempts: error.attempts,
+        retryAt,
+        cause: error.cause,
+      },
     );
     this.refusal = final;
     return final;
@@ -188,7 +202,14 @@ export class OutageState {
     const final = new AsposeAuthError(
       'ERR_ASPOSE_AUTH_UNAVAILABLE',
       `${error.message}. No token request will be sent before ${new Date(retryAt).toISOString()} (${formatDuration(retryAt - now)} after this failure: backoff after ${n} failed token fetch${n === 1 ? '' : 'es'} in a row, so a failing token endpoint is not hammered); until then calls that need a new token fail with this error`,
-      { status: error.status, oauthError: error.oauthError, oauthErrorDescription: error.oauthErrorDescription, attempts: error.attempts, retryAt, cause: error.cause },
+      {
+        status: error.status,
+        oauthError: error.oauthError,
+        oauthErrorDescription: error.oauthErrorDescription,
+        attempts: error.attempts,
+        retryAt,
+        cause: error.cause,
+      },
     );
     this.failure = final;
     return final;

@@ -1,7 +1,14 @@
 import { inspect } from 'node:util';
 import { Agent } from '../http/undici.js';
 import { AsposeAuthError, AsposeConfigError, AsposeError } from '../errors/errors.js';
-import { resolveOptions, type AsposeAuthMode, type AsposeDispatcher, type AsposeLogger, type ResolvedOptions, type TokenServiceOptions } from '../config/options.js';
+import {
+  resolveOptions,
+  type AsposeAuthMode,
+  type AsposeDispatcher,
+  type AsposeLogger,
+  type ResolvedOptions,
+  type TokenServiceOptions,
+} from '../config/options.js';
 import { AccessToken } from './access-token.js';
 import { CredentialSource, type ClientCredentials } from './credential-source.js';
 import { readJwtTiming } from './jwt.js';
@@ -145,7 +152,12 @@ export class TokenService {
     this.#credentials = o.auth === 'client_credentials' ? new CredentialSource(options.clientId!, options.clientSecret!) : undefined;
     const fixed = this.#credentials?.fixed;
     if (fixed) this.#rememberCredentials(fixed);
-    this.#refusalPolicy = { initialDelayMs: o.refusalInitialDelayMs, maxDelayMs: o.refusalMaxDelayMs, maxRequests: o.refusalMaxRequests, windowMs: o.refusalWindowMs };
+    this.#refusalPolicy = {
+      initialDelayMs: o.refusalInitialDelayMs,
+      maxDelayMs: o.refusalMaxDelayMs,
+      maxRequests: o.refusalMaxRequests,
+      windowMs: o.refusalWindowMs,
+    };
     this.#dispatcher = options.dispatcher;
     this.#logger = options.logger;
     if (this.#opts.auth === 'static') {
@@ -279,7 +291,10 @@ export class TokenService {
     if (now - this.#lastInvalidatedAt < interval) {
       if (!this.#declineLogged) {
         this.#declineLogged = true;
-        this.#log('warn', `Aspose access token kept although the API answered 401: it was renewed less than ${interval} ms ago (min401RenewalIntervalMs), so further 401s go back to their callers until then`);
+        this.#log(
+          'warn',
+          `Aspose access token kept although the API answered 401: it was renewed less than ${interval} ms ago (min401RenewalIntervalMs), so further 401s go back to their callers until then`,
+        );
       }
       return false;
     }
@@ -371,7 +386,8 @@ export class TokenService {
     // back and cannot have changed (fixed strings, or functions read under a second ago).
     const now = Date.now();
     const last = this.#lastPair;
-    const held = last && (!this.#credentials!.dynamic || now - last.readAt < CREDENTIAL_RECHECK_MS) ? this.#heldBack(last.state, now) : this.#heldBackService(now);
+    const held =
+      last && (!this.#credentials!.dynamic || now - last.readAt < CREDENTIAL_RECHECK_MS) ? this.#heldBack(last.state, now) : this.#heldBackService(now);
     if (held) {
       this.#stats.heldBack++;
       return Promise.reject(held);
@@ -426,7 +442,9 @@ export class TokenService {
 
   #cannotFetch(force: boolean): AsposeError {
     if (this.#opts.auth === 'none') {
-      return new AsposeConfigError([{ option: 'auth', problem: `is 'none', so there is no access token: set auth to 'client_credentials' with clientId and clientSecret to use tokens` }]);
+      return new AsposeConfigError([
+        { option: 'auth', problem: `is 'none', so there is no access token: set auth to 'client_credentials' with clientId and clientSecret to use tokens` },
+      ]);
     }
     return new AsposeAuthError(
       'ERR_ASPOSE_AUTH_UNAVAILABLE',
@@ -460,7 +478,7 @@ export class TokenService {
   async #fetchWithRetry(why: string): Promise<CachedToken> {
     const o = this.#opts;
     const started = Date.now();
-    for (let attempt = 0; ; ) {
+    for (let attempt = 0; ;) {
       if (this.closed) throw closedError();
       let read: { credentials: ClientCredentials; pair: PairState };
       try {

@@ -88,7 +88,10 @@ class TokenAnswerHandler implements Dispatcher.DispatchHandler {
     this.#resolve = resolve;
     this.#reject = reject;
     this.#signal = exchange.signal;
-    this.#timer = setTimeout(() => this.#end(new TokenTransportError('timeout', `no answer within ${exchange.timeoutMs} ms (tokenTimeoutMs)`)), exchange.timeoutMs);
+    this.#timer = setTimeout(
+      () => this.#end(new TokenTransportError('timeout', `no answer within ${exchange.timeoutMs} ms (tokenTimeoutMs)`)),
+      exchange.timeoutMs,
+    );
     this.#timer.unref?.();
     if (this.#signal.aborted) queueMicrotask(this.#onAbort);
     else this.#signal.addEventListener('abort', this.#onAbort, { once: true });
@@ -115,7 +118,7 @@ class TokenAnswerHandler implements Dispatcher.DispatchHandler {
       this.#chunks = [];
       this.#reject(err);
     } else {
-      const text = this.#chunks.length === 1 ? this.#chunks[0]!.toString('utf8') : Buffer.concat(this.#chunks).toString('utf8');
+      const text = this.#chunks.length === 1 ? this.#chunks[0].toString('utf8') : Buffer.concat(this.#chunks).toString('utf8');
       this.#chunks = [];
       this.#resolve({ status: this.#status, headers: this.#headers, text });
     }
@@ -130,7 +133,12 @@ class TokenAnswerHandler implements Dispatcher.DispatchHandler {
     const history = (context as { history?: readonly unknown[] } | undefined)?.history;
     if (history !== undefined && history.length > 0) {
       // A layer of the caller's dispatcher followed a redirect despite maxRedirections: 0.
-      this.#end(new TokenTransportError('redirected', 'the token endpoint redirected, and a layer of the dispatcher followed it: the request to the new location was stopped before it was sent'));
+      this.#end(
+        new TokenTransportError(
+          'redirected',
+          'the token endpoint redirected, and a layer of the dispatcher followed it: the request to the new location was stopped before it was sent',
+        ),
+      );
     }
   }
 

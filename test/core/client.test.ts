@@ -25,7 +25,7 @@ describe('request()', () => {
     const aspose = client(undefined, { auth: 'none', baseUrl: `${api.url}/gateway/` });
     const res = await aspose.request({ path: '/v4.0/words/a.docx' });
     await res.body.dump();
-    expect(api.requests[0]!.url).toBe('/gateway/v4.0/words/a.docx');
+    expect(api.requests[0].url).toBe('/gateway/v4.0/words/a.docx');
   });
 
   test('query parameters are encoded; undefined and null are left out; arrays repeat the key', async () => {
@@ -36,7 +36,7 @@ describe('request()', () => {
       query: { folder: 'my docs/2024', storage: 'First Storage', n: 5, flag: true, skip: undefined, none: null, tags: ['a&b', 'c=d'], 'wéird key': 'ü' },
     });
     await res.body.dump();
-    const url = new URL(api.requests[0]!.url, api.url);
+    const url = new URL(api.requests[0].url, api.url);
     expect(url.pathname).toBe('/v4.0/words/a%20b.docx');
     expect(url.search).toBe('?existing=1&folder=my%20docs%2F2024&storage=First%20Storage&n=5&flag=true&tags=a%26b&tags=c%3Dd&w%C3%A9ird%20key=%C3%BC');
     expect(url.searchParams.getAll('tags')).toEqual(['a&b', 'c=d']);
@@ -47,7 +47,7 @@ describe('request()', () => {
     const api = await captureServer();
     const aspose = client(undefined, { auth: 'none', baseUrl: api.url, headers: { 'x-aspose-client': 'my-app', 'x-two': 'a' } });
     await (await aspose.request({ path: '/v1.0/x', headers: { 'x-two': 'b' } })).body.dump();
-    expect(api.requests[0]!.headers).toMatchObject({ 'x-aspose-client': 'my-app', 'x-two': 'b' });
+    expect(api.requests[0].headers).toMatchObject({ 'x-aspose-client': 'my-app', 'x-two': 'b' });
   });
 
   test("a call's header replaces a default header whatever the casing of either, and is sent once", async () => {
@@ -55,7 +55,7 @@ describe('request()', () => {
     const aspose = client(undefined, { auth: 'none', baseUrl: api.url, headers: { 'X-Aspose-Client': 'my-app' } });
     await (await aspose.request({ path: '/v1.0/x', headers: { 'x-aspose-CLIENT': 'my-app/2' } })).body.dump();
     // Node joins a repeated header into one value ("my-app, my-app/2"), so this also proves it was sent once.
-    expect(api.requests[0]!.headers['x-aspose-client']).toBe('my-app/2');
+    expect(api.requests[0].headers['x-aspose-client']).toBe('my-app/2');
   });
 
   test('file names with spaces, quotes and non-ASCII are percent-encoded; an already encoded path is sent as it is', async () => {
@@ -78,14 +78,17 @@ describe('request()', () => {
     expect(api.requests).toHaveLength(0);
   });
 
-  test.each(['v4.0/words/a.docx', '//evil.example/x', '/\\evil.example/x', 'ftp://example.com/x', ''])('a bad path (%j) is ERR_ASPOSE_INVALID_ARGUMENT, and nothing is sent', async (path) => {
-    const api = await captureServer();
-    const aspose = client(undefined, { auth: 'none', baseUrl: api.url });
-    const err = await rejectionOf(aspose.request({ path }));
-    expect(err).toBeInstanceOf(AsposeError);
-    expect(err.code).toBe('ERR_ASPOSE_INVALID_ARGUMENT');
-    expect(api.requests).toHaveLength(0);
-  });
+  test.each(['v4.0/words/a.docx', '//evil.example/x', '/\\evil.example/x', 'ftp://example.com/x', ''])(
+    'a bad path (%j) is ERR_ASPOSE_INVALID_ARGUMENT, and nothing is sent',
+    async (path) => {
+      const api = await captureServer();
+      const aspose = client(undefined, { auth: 'none', baseUrl: api.url });
+      const err = await rejectionOf(aspose.request({ path }));
+      expect(err).toBeInstanceOf(AsposeError);
+      expect(err.code).toBe('ERR_ASPOSE_INVALID_ARGUMENT');
+      expect(api.requests).toHaveLength(0);
+    },
+  );
 });
 
 describe('JSON helpers', () => {
@@ -93,15 +96,27 @@ describe('JSON helpers', () => {
     const server = await standIn();
     const aspose = client(server);
     expect(await aspose.get('/v4.0/words/a.docx')).toMatchObject({ Document: { FileName: 'a.docx' } });
-    expect(await aspose.post('/v4.0/echo/post', { a: 1 })).toMatchObject({ method: 'POST', bodyBytes: 7, headers: { 'content-type': 'application/json', accept: 'application/json' } });
-    expect(await aspose.put('/v4.0/echo/put', 'raw text', { headers: { 'content-type': 'text/plain' } })).toMatchObject({ method: 'PUT', bodyBytes: 8, headers: { 'content-type': 'text/plain' } });
+    expect(await aspose.post('/v4.0/echo/post', { a: 1 })).toMatchObject({
+      method: 'POST',
+      bodyBytes: 7,
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+    });
+    expect(await aspose.put('/v4.0/echo/put', 'raw text', { headers: { 'content-type': 'text/plain' } })).toMatchObject({
+      method: 'PUT',
+      bodyBytes: 8,
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(await aspose.delete('/v4.0/echo/delete', { query: { version: 2 } })).toMatchObject({ method: 'DELETE', query: { version: '2' } });
   });
 
-  test('a caller\'s Accept or Content-Type header, in any casing, replaces the JSON default instead of joining it', async () => {
+  test("a caller's Accept or Content-Type header, in any casing, replaces the JSON default instead of joining it", async () => {
     const server = await standIn();
     const aspose = client(server);
-    const out = await aspose.post<{ headers: Record<string, string> }>('/v4.0/echo', { a: 1 }, { headers: { Accept: 'application/vnd.aspose+json', 'Content-Type': 'application/merge-patch+json' } });
+    const out = await aspose.post<{ headers: Record<string, string> }>(
+      '/v4.0/echo',
+      { a: 1 },
+      { headers: { Accept: 'application/vnd.aspose+json', 'Content-Type': 'application/merge-patch+json' } },
+    );
     expect(out.headers.accept).toBe('application/vnd.aspose+json');
     expect(out.headers['content-type']).toBe('application/merge-patch+json');
   });
@@ -139,7 +154,12 @@ describe('JSON helpers', () => {
 
   test('PDF shape {"Code","Message","InnerError":{"RequestId"}} becomes an AsposeApiError', async () => {
     const server = await standIn();
-    server.failApi(400, { Code: 400, Message: 'Invalid page number', Description: 'Operation Failed.', InnerError: { RequestId: 'pdf-req-1', Date: '2024-01-01T00:00:00Z' } });
+    server.failApi(400, {
+      Code: 400,
+      Message: 'Invalid page number',
+      Description: 'Operation Failed.',
+      InnerError: { RequestId: 'pdf-req-1', Date: '2024-01-01T00:00:00Z' },
+    });
     const aspose = client(server);
     const err = await rejectionOf(aspose.get('/v3.0/pdf/a.pdf/pages/99'));
     expect(err).toMatchObject({ status: 400, apiCode: '400', apiMessage: 'Invalid page number', requestId: 'pdf-req-1' });
@@ -177,7 +197,11 @@ describe('JSON helpers', () => {
   test('a non-JSON 2xx answer whose Content-Type and body echo the token: neither reaches the error (found by probing)', async () => {
     const token = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJwcm9iZSJ9.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg';
     const api = await captureServer();
-    api.respond = (req) => ({ status: 200, body: `not json ${req.authorization[0]}`, headers: { 'content-type': `text/plain; debug="${req.authorization[0]}"` } });
+    api.respond = (req) => ({
+      status: 200,
+      body: `not json ${req.authorization[0]}`,
+      headers: { 'content-type': `text/plain; debug="${req.authorization[0]}"` },
+    });
     const aspose = client(undefined, { accessToken: token, baseUrl: api.url });
     const err = await rejectionOf(aspose.get('/v4.0/words/x'));
     expect(err.code).toBe('ERR_ASPOSE_API_INVALID_RESPONSE');

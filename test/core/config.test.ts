@@ -41,7 +41,17 @@ describe('loadAsposeConfig', () => {
       timeoutMs: 60000,
       allowInsecureHttp: false,
     });
-    expect(Object.values(ASPOSE_ENV_VARIABLES).sort()).toEqual(['ACCESS_TOKEN', 'ALLOW_INSECURE_HTTP', 'AUTH', 'BASE_URL', 'CLIENT_ID', 'CLIENT_SECRET', 'TIMEOUT_MS', 'TOKEN_TIMEOUT_MS', 'TOKEN_URL']);
+    expect(Object.values(ASPOSE_ENV_VARIABLES).sort()).toEqual([
+      'ACCESS_TOKEN',
+      'ALLOW_INSECURE_HTTP',
+      'AUTH',
+      'BASE_URL',
+      'CLIENT_ID',
+      'CLIENT_SECRET',
+      'TIMEOUT_MS',
+      'TOKEN_TIMEOUT_MS',
+      'TOKEN_URL',
+    ]);
   });
 
   test('reads process.env by default', () => {
@@ -65,7 +75,15 @@ describe('loadAsposeConfig', () => {
         ASPOSE_ALLOW_INSECURE_HTTP: 'maybe',
       }),
     );
-    const named = ['ASPOSE_CLIENT_ID', 'ASPOSE_CLIENT_SECRET', 'ASPOSE_BASE_URL', 'ASPOSE_TOKEN_URL', 'ASPOSE_TOKEN_TIMEOUT_MS', 'ASPOSE_TIMEOUT_MS', 'ASPOSE_ALLOW_INSECURE_HTTP'];
+    const named = [
+      'ASPOSE_CLIENT_ID',
+      'ASPOSE_CLIENT_SECRET',
+      'ASPOSE_BASE_URL',
+      'ASPOSE_TOKEN_URL',
+      'ASPOSE_TOKEN_TIMEOUT_MS',
+      'ASPOSE_TIMEOUT_MS',
+      'ASPOSE_ALLOW_INSECURE_HTTP',
+    ];
     expect(err.code).toBe('ERR_ASPOSE_CONFIG');
     expect(err.issues.map((i) => i.variable).sort()).toEqual([...named].sort());
     for (const name of named) expect(err.message).toContain(name);
@@ -97,12 +115,19 @@ describe('loadAsposeConfig', () => {
     // Only the variable that was set: not ASPOSE_TOKEN_URL, which was derived from it.
     expect(err.issues.map((i) => i.variable)).toEqual(['ASPOSE_BASE_URL']);
     expect(err.message).toContain('ASPOSE_ALLOW_INSECURE_HTTP=true');
-    const allowed = loadAsposeConfig({ ASPOSE_CLIENT_ID: 'a', ASPOSE_CLIENT_SECRET: 'b', ASPOSE_BASE_URL: 'http://words.internal:8080', ASPOSE_ALLOW_INSECURE_HTTP: 'true' });
+    const allowed = loadAsposeConfig({
+      ASPOSE_CLIENT_ID: 'a',
+      ASPOSE_CLIENT_SECRET: 'b',
+      ASPOSE_BASE_URL: 'http://words.internal:8080',
+      ASPOSE_ALLOW_INSECURE_HTTP: 'true',
+    });
     expect(allowed.allowInsecureHttp).toBe(true);
   });
 
   test('an http:// token URL alone is refused too (it would carry the client secret)', () => {
-    const err = configError(() => loadAsposeConfig({ ASPOSE_CLIENT_ID: 'a', ASPOSE_CLIENT_SECRET: 'b', ASPOSE_TOKEN_URL: 'http://id.example.com/connect/token' }));
+    const err = configError(() =>
+      loadAsposeConfig({ ASPOSE_CLIENT_ID: 'a', ASPOSE_CLIENT_SECRET: 'b', ASPOSE_TOKEN_URL: 'http://id.example.com/connect/token' }),
+    );
     expect(err.issues).toEqual([expect.objectContaining({ variable: 'ASPOSE_TOKEN_URL', problem: expect.stringContaining('client secret') })]);
   });
 
@@ -126,7 +151,7 @@ describe('loadAsposeConfig', () => {
     expect(tokens.canRefresh).toBe(false);
   });
 
-  test("ASPOSE_AUTH=static without a token, and an unknown ASPOSE_AUTH, are named", () => {
+  test('ASPOSE_AUTH=static without a token, and an unknown ASPOSE_AUTH, are named', () => {
     expect(configError(() => loadAsposeConfig({ ASPOSE_AUTH: 'static' })).issues.map((i) => i.variable)).toEqual(['ASPOSE_ACCESS_TOKEN']);
     expect(configError(() => loadAsposeConfig({ ASPOSE_AUTH: 'kerberos' })).issues.map((i) => i.variable)).toEqual(['ASPOSE_AUTH']);
   });
@@ -159,12 +184,16 @@ describe('options', () => {
           connections: 0,
         }),
     );
-    expect(err.issues.map((i) => i.option).sort()).toEqual(['baseUrl', 'clientId', 'clientSecret', 'connections', 'retry.maxDelayMs', 'retry.retries', 'tokenTimeoutMs'].sort());
+    expect(err.issues.map((i) => i.option).sort()).toEqual(
+      ['baseUrl', 'clientId', 'clientSecret', 'connections', 'retry.maxDelayMs', 'retry.retries', 'tokenTimeoutMs'].sort(),
+    );
     expect(err.message).not.toContain('pass@');
   });
 
   test('a base URL with a query string or fragment is refused', () => {
-    expect(configError(() => new TokenService({ clientId: 'a', clientSecret: 'b', baseUrl: 'https://api.aspose.cloud/?x=1' })).issues.map((i) => i.option)).toEqual(['baseUrl']);
+    expect(
+      configError(() => new TokenService({ clientId: 'a', clientSecret: 'b', baseUrl: 'https://api.aspose.cloud/?x=1' })).issues.map((i) => i.option),
+    ).toEqual(['baseUrl']);
   });
 
   test('defaults: api.aspose.cloud, and the token URL under the base URL', () => {

@@ -203,7 +203,7 @@ describe('secrets stay secret', () => {
   test('sensitiveValues() covers the secrets actually used recently, the rotated ones too', async () => {
     const endpoint = await tokenEndpoint();
     const secrets = Array.from({ length: 6 }, () => distinctiveSecret());
-    let current = secrets[0]!;
+    let current = secrets[0];
     const tokens = tokenService({ url: endpoint.url, clientId: 'id', clientSecret: 'unused' }, { clientSecret: () => current });
     for (const s of secrets) {
       current = s;
@@ -230,8 +230,12 @@ describe('secrets stay secret', () => {
 
 describe('options', () => {
   test('a function counts as present; a value of another type is named', () => {
-    expect(() => new TokenService({ clientId: () => 'id' })).toThrow(expect.objectContaining({ issues: [expect.objectContaining({ option: 'clientSecret', problem: expect.stringMatching(/is missing/) })] }));
-    expect(() => new TokenService({ clientId: 'id', clientSecret: 42 as unknown as string })).toThrow(/clientSecret must be a string, or a function returning one/);
+    expect(() => new TokenService({ clientId: () => 'id' })).toThrow(
+      expect.objectContaining({ issues: [expect.objectContaining({ option: 'clientSecret', problem: expect.stringMatching(/is missing/) })] }),
+    );
+    expect(() => new TokenService({ clientId: 'id', clientSecret: 42 as unknown as string })).toThrow(
+      /clientSecret must be a string, or a function returning one/,
+    );
   });
 });
 

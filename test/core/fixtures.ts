@@ -10,7 +10,7 @@ import { Agent } from 'undici';
 import { AsposeClient, TokenService, type AsposeClientOptions } from 'aspose-cloud-auth';
 import { startAsposeStandIn, type AsposeStandIn, type AsposeStandInOptions } from 'aspose-cloud-auth/testing';
 
-const closers: (() => Promise<unknown> | unknown)[] = [];
+const closers: (() => unknown)[] = [];
 
 /** Closes everything opened since the last call, newest first. */
 export async function cleanup(): Promise<void> {
@@ -18,7 +18,7 @@ export async function cleanup(): Promise<void> {
 }
 
 /** Registers something to close in {@link cleanup}. */
-export function track<T>(thing: T, close: (t: T) => Promise<unknown> | unknown): T {
+export function track<T>(thing: T, close: (t: T) => unknown): T {
   closers.push(() => close(thing));
   return thing;
 }
@@ -92,7 +92,7 @@ export async function captureServer(): Promise<CaptureServer> {
     req.on('end', () => {
       const authorization: string[] = [];
       for (let i = 0; i < req.rawHeaders.length; i += 2) {
-        if (req.rawHeaders[i]!.toLowerCase() === 'authorization') authorization.push(req.rawHeaders[i + 1]!);
+        if (req.rawHeaders[i].toLowerCase() === 'authorization') authorization.push(req.rawHeaders[i + 1]);
       }
       const captured: Captured = { method: req.method ?? 'GET', url: req.url ?? '/', authorization, headers: req.headers, body: Buffer.concat(chunks) };
       state.requests.push(captured);

@@ -22,7 +22,7 @@ describe('Bearer only for the API origin', () => {
     const res = await request(`${other.url}/elsewhere`, { dispatcher: aspose.dispatcher });
     await res.body.dump();
     expect(other.requests).toHaveLength(1);
-    expect(other.requests[0]!.authorization).toEqual([]);
+    expect(other.requests[0].authorization).toEqual([]);
   });
 
   test('an absolute URL to another origin through AsposeClient.request is sent without credentials', async () => {
@@ -31,8 +31,8 @@ describe('Bearer only for the API origin', () => {
     const aspose = client(server);
     const res = await aspose.request({ path: `${other.url}/upload?x=1` });
     await res.body.dump();
-    expect(other.requests[0]!.url).toBe('/upload?x=1');
-    expect(other.requests[0]!.authorization).toEqual([]);
+    expect(other.requests[0].url).toBe('/upload?x=1');
+    expect(other.requests[0].authorization).toEqual([]);
   });
 
   describe.each([
@@ -55,7 +55,7 @@ describe('Bearer only for the API origin', () => {
       expect(res.statusCode).toBe(200);
       await res.body.dump();
       expect(other.requests.map((r) => r.url)).toEqual(['/landing']);
-      expect(other.requests[0]!.authorization).toEqual([]);
+      expect(other.requests[0].authorization).toEqual([]);
       // The first hop was authenticated: the stand-in's redirect route needs a token.
       expect(server.unauthorized).toBe(0);
     });
@@ -78,7 +78,7 @@ describe('Bearer only for the API origin', () => {
     const res = await request(`${server.url}/__stand-in/redirect?to=${encodeURIComponent(`${other.url}/landing`)}`, { dispatcher });
     await res.body.dump();
     expect(res.statusCode).toBe(200);
-    expect(other.requests[0]!.authorization).toEqual([]);
+    expect(other.requests[0].authorization).toEqual([]);
   });
 
   test('undici fetch with the dispatcher: authenticated on the API, no token after a cross-origin redirect', async () => {
@@ -91,7 +91,7 @@ describe('Bearer only for the API origin', () => {
     const res = await fetch(`${server.url}/__stand-in/redirect?to=${encodeURIComponent(`${other.url}/landing`)}`, { dispatcher: aspose.dispatcher });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ok: true });
-    expect(other.requests[0]!.authorization).toEqual([]);
+    expect(other.requests[0].authorization).toEqual([]);
     expect(server.unauthorized).toBe(0);
   });
 
@@ -99,8 +99,20 @@ describe('Bearer only for the API origin', () => {
     ['object', { Authorization: 'Bearer stale', 'x-keep': '1' }],
     ['object, other casing', { AUTHORIZATION: ['Bearer a', 'Bearer b'], 'x-keep': '1' }],
     ['flat array', ['authorization', 'Bearer stale', 'x-keep', '1', 'Authorization', 'Basic Zm9vOmJhcg==']],
-    ['pairs', [['Authorization', 'Bearer stale'], ['x-keep', '1']]],
-    ['Map', new Map([['authorization', 'Bearer stale'], ['x-keep', '1']])],
+    [
+      'pairs',
+      [
+        ['Authorization', 'Bearer stale'],
+        ['x-keep', '1'],
+      ],
+    ],
+    [
+      'Map',
+      new Map([
+        ['authorization', 'Bearer stale'],
+        ['x-keep', '1'],
+      ]),
+    ],
     ['none', undefined],
   ])('headers as %s: authorization is replaced, not duplicated', async (_, headers) => {
     const server = await standIn();
@@ -109,8 +121,8 @@ describe('Bearer only for the API origin', () => {
     const token = await aspose.tokens.getToken();
     const res = await aspose.dispatcher.request({ origin: api.url, path: '/v4.0/x', method: 'GET', headers: headers as never });
     await res.body.dump();
-    expect(api.requests[0]!.authorization).toEqual([`Bearer ${token.value}`]);
-    if (headers) expect(api.requests[0]!.headers['x-keep']).toBe('1');
+    expect(api.requests[0].authorization).toEqual([`Bearer ${token.value}`]);
+    if (headers) expect(api.requests[0].headers['x-keep']).toBe('1');
   });
 });
 
@@ -134,18 +146,24 @@ describe('401 replay', () => {
   });
 
   test.each([
-    ['FormData (a multipart storage upload)', () => {
-      // undici's own FormData class.
-      const form = new UndiciFormData();
-      form.append('file', new Blob([Buffer.alloc(10_000, 1)]), 'a.bin');
-      return form;
-    }],
-    ['Node global FormData (encoded by the interceptor: undici 7 cannot encode it itself)', () => {
-      const form = new globalThis.FormData();
-      form.append('file', new Blob([Buffer.alloc(10_000, 1)]), 'a.bin');
-      form.append('folder', 'in');
-      return form;
-    }],
+    [
+      'FormData (a multipart storage upload)',
+      () => {
+        // undici's own FormData class.
+        const form = new UndiciFormData();
+        form.append('file', new Blob([Buffer.alloc(10_000, 1)]), 'a.bin');
+        return form;
+      },
+    ],
+    [
+      'Node global FormData (encoded by the interceptor: undici 7 cannot encode it itself)',
+      () => {
+        const form = new globalThis.FormData();
+        form.append('file', new Blob([Buffer.alloc(10_000, 1)]), 'a.bin');
+        form.append('folder', 'in');
+        return form;
+      },
+    ],
     ['Blob', () => new Blob([Buffer.alloc(10_000, 1)])],
   ])('a %s body is re-encoded for the replay and succeeds', async (_, body) => {
     const server = await standIn();
@@ -223,7 +241,10 @@ describe('401 replay', () => {
       f.append('file', new Blob(['hello multipart']), 'hello.txt');
       return f;
     };
-    const multipart = { headers: expect.objectContaining({ 'content-type': expect.stringMatching(/^multipart\/form-data; boundary=/), authorization: '[valid bearer token]' }), bodyBytes: expect.any(Number) };
+    const multipart = {
+      headers: expect.objectContaining({ 'content-type': expect.stringMatching(/^multipart\/form-data; boundary=/), authorization: '[valid bearer token]' }),
+      bodyBytes: expect.any(Number),
+    };
     const direct = await request(`${server.url}/v4.0/echo`, { method: 'PUT', body: form() as never, dispatcher: aspose.dispatcher });
     expect(direct.statusCode).toBe(200);
     const directOut = (await direct.body.json()) as { bodyBytes: number };
@@ -234,8 +255,8 @@ describe('401 replay', () => {
     expect(await viaFactory.body.json()).toMatchObject(multipart);
     const elsewhere = await aspose.request({ method: 'POST', path: `${other.url}/up`, body: form() });
     await elsewhere.body.dump();
-    expect(other.requests[0]!.body.toString()).toContain('hello multipart');
-    expect(other.requests[0]!.authorization).toEqual([]);
+    expect(other.requests[0].body.toString()).toContain('hello multipart');
+    expect(other.requests[0].authorization).toEqual([]);
   });
 
   test('a body factory for another origin is called once and sent', async () => {
@@ -244,8 +265,8 @@ describe('401 replay', () => {
     const aspose = client(server);
     const res = await aspose.request({ method: 'POST', path: `${other.url}/up`, body: () => Readable.from([Buffer.from('abc')]) });
     await res.body.dump();
-    expect(other.requests[0]!.body.toString()).toBe('abc');
-    expect(other.requests[0]!.authorization).toEqual([]);
+    expect(other.requests[0].body.toString()).toBe('abc');
+    expect(other.requests[0].authorization).toEqual([]);
   });
 
   test('a second 401 is returned to the caller: no loop', async () => {
@@ -310,8 +331,8 @@ describe('401 replay', () => {
     const aspose = client(undefined, { auth: 'none', baseUrl: api.url });
     const res = await aspose.request({ path: '/v4.0/slides/info', headers: { 'x-keep': '1' } });
     await res.body.dump();
-    expect(api.requests[0]!.authorization).toEqual([]);
-    expect(api.requests[0]!.headers['x-keep']).toBe('1');
+    expect(api.requests[0].authorization).toEqual([]);
+    expect(api.requests[0].headers['x-keep']).toBe('1');
     const err = await rejectionOf(aspose.tokens.getToken());
     expect(err).toBeInstanceOf(AsposeConfigError); // as getToken's TSDoc promises
     expect(err).toMatchObject({ code: 'ERR_ASPOSE_CONFIG', issues: [expect.objectContaining({ option: 'auth' })] });

@@ -102,7 +102,7 @@ test('closing the token service mid-fetch rejects its waiting callers', async ()
   const tokens = tokenService(server);
   const waiting = Array.from({ length: 5 }, () => rejectionOf(tokens.getToken()));
   await until(() => server.tokenRequests === 1);
-  tokens.close();
+  await tokens.close();
   for (const err of await Promise.all(waiting)) expect(err).toMatchObject({ code: 'ERR_ASPOSE_AUTH_UNAVAILABLE' });
   await expect(tokens.getToken()).rejects.toMatchObject({ code: 'ERR_ASPOSE_AUTH_UNAVAILABLE' });
   expect(server.tokenRequests).toBe(1);
@@ -127,7 +127,7 @@ test('a refresh-ahead fetch still running when the service closes settles quietl
   jest.spyOn(Date, 'now').mockReturnValue(first.expiresAt - 60_000);
   await tokens.getToken();
   await until(() => server.tokenRequests === 2);
-  tokens.close();
+  await tokens.close();
   await sleep(50);
   expect(tokens.stats.failures).toBe(1);
 });

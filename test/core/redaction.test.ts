@@ -51,14 +51,14 @@ function needlesFor(v: string, skip = 0): string[] {
   const s = spellings(v);
   const b64Skip = Math.ceil((Buffer.byteLength(v.slice(0, skip)) * 8) / 6) + 1;
   return [
-    s.raw!,
-    s.uri!,
-    s.form!,
-    s['base64, unpadded']!,
+    s.raw,
+    s.uri,
+    s.form,
+    s['base64, unpadded'],
     b64url(v),
     ...pieces(v.slice(skip)),
     ...pieces(encodeURIComponent(v.slice(skip))),
-    ...pieces(s['base64, unpadded']!.slice(b64Skip)),
+    ...pieces(s['base64, unpadded'].slice(b64Skip)),
     ...pieces(b64url(v).slice(b64Skip)),
   ].map((n) => n.toLowerCase());
 }
@@ -154,15 +154,17 @@ async function hostileServer(): Promise<Hostile> {
           return json(res, 200, { access_token: token, expires_in: 3600, token_type: 'Bearer' });
         }
         const { status, spelling } = state.token;
-        const sp = (v: string) => spellings(v)[spelling]!;
-        const all = Object.values(spellings(SECRET)).concat(Object.values(spellings(PAIR))).join(' | ');
+        const sp = (v: string) => spellings(v)[spelling];
+        const all = Object.values(spellings(SECRET))
+          .concat(Object.values(spellings(PAIR)))
+          .join(' | ');
         return json(res, status, { error: `invalid_client ${sp(SECRET)}`, error_description: `bad client ${sp(PAIR)} or ${sp(SECRET)}; all: ${all}` });
       }
       // The API: echo the token it was sent, the secret and the pair, in the spelling asked for.
       const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
       const which = url.searchParams.get('value');
       const value = which === 'secret' ? SECRET : which === 'pair' ? PAIR : token;
-      const e = spellings(value)[url.searchParams.get('spelling')!]!;
+      const e = spellings(value)[url.searchParams.get('spelling')!];
       const shape = url.searchParams.get('shape') as Shape;
       state.echoes++;
       const body = errorBody(shape, e);
@@ -244,7 +246,7 @@ test('the leak finder finds every spelling, in fields, non-enumerable fields, he
     Object.defineProperty(err.cause, 'hidden', { value: { headers: { location: [`/x/${spelled}/y`] } }, enumerable: false });
     expect(() => expectNothingLeaks(server, err)).toThrow(/client secret/);
   }
-  for (const spelled of Object.values(spellings(server.issued[0]!))) expect(() => expectNothingLeaks(server, { a: [spelled] })).toThrow(/token 1/);
+  for (const spelled of Object.values(spellings(server.issued[0]))) expect(() => expectNothingLeaks(server, { a: [spelled] })).toThrow(/token 1/);
   for (const spelled of Object.values(spellings(PAIR))) expect(() => expectNothingLeaks(server, new Map([['k', spelled.toLowerCase()]]))).toThrow(/leaks/);
   expect(() => expectNothingLeaks(server, { piece: SECRET.slice(5, 17) })).toThrow(/client secret/);
   lines.push(`warn ${b64url(SECRET)}`);
@@ -277,14 +279,19 @@ describe.each<TokenKind>(['opaque', 'jwt-shaped'])('an API that echoes everythin
             cookies: err.headers['set-cookie'],
             fields: shape === 'text' ? undefined : [err.apiCode, err.requestId ?? r, err.apiMessage],
           };
-          expect([value, spelling, dotnet, seen]).toEqual([value, spelling, dotnet, {
-            body: true,
-            location: `/x/${r}/y`,
-            echo: r,
-            challenge: `Bearer realm="aspose", error="invalid_token", error_description="${r}"`,
-            cookies: [`a=${r}`, `b=${REDACTED}`],
-            fields: shape === 'text' ? undefined : [r, r, `cannot open ${r}`],
-          }]);
+          expect([value, spelling, dotnet, seen]).toEqual([
+            value,
+            spelling,
+            dotnet,
+            {
+              body: true,
+              location: `/x/${r}/y`,
+              echo: r,
+              challenge: `Bearer realm="aspose", error="invalid_token", error_description="${r}"`,
+              cookies: [`a=${r}`, `b=${REDACTED}`],
+              fields: shape === 'text' ? undefined : [r, r, `cannot open ${r}`],
+            },
+          ]);
         }
       }
     }
@@ -298,7 +305,8 @@ describe.each<TokenKind>(['opaque', 'jwt-shaped'])('an API that echoes everythin
     server.token = { kind };
     const aspose = hostileClient(server);
     const errors: AsposeApiError[] = [];
-    for (const spelling of SPELLINGS) errors.push(await rejectionOf(aspose.get('/v4.0/words/a.docx', { query: { shape: 'oauth', value: 'token', spelling, status: '401' } })));
+    for (const spelling of SPELLINGS)
+      errors.push(await rejectionOf(aspose.get('/v4.0/words/a.docx', { query: { shape: 'oauth', value: 'token', spelling, status: '401' } })));
     expect(errors.map((e) => e.status)).toEqual(SPELLINGS.map(() => 401));
     expect(server.issued.length).toBeGreaterThan(1);
     expectNothingLeaks(server, ...errors);
@@ -336,10 +344,15 @@ test("a malformed answer echoing the token: undici's parser error, kept as the c
 test('an ordinary API error is not redacted', async () => {
   const server = await hostileServer();
   const aspose = hostileClient(server);
-  const err: AsposeApiError = await rejectionOf(aspose.get('/v4.0/words/a.docx', { query: { shape: 'words', value: 'secret', spelling: 'raw', status: '404' } }));
+  const err: AsposeApiError = await rejectionOf(
+    aspose.get('/v4.0/words/a.docx', { query: { shape: 'words', value: 'secret', spelling: 'raw', status: '404' } }),
+  );
   expect(err.message).toBe(`Aspose API answered 404 to GET /v4.0/words/a.docx ([redacted]: cannot open [redacted]), request id [redacted]`);
   // A JSON echo without any secret in it comes through whole.
-  const plain = track(createServer((_req, res) => json(res, 404, { Error: { Code: 'ErrorItemNotFound', Message: 'a.docx was not found' }, RequestId: 'f1d2c3-Bearer' })), (s) => new Promise((r) => s.close(r)));
+  const plain = track(
+    createServer((_req, res) => json(res, 404, { Error: { Code: 'ErrorItemNotFound', Message: 'a.docx was not found' }, RequestId: 'f1d2c3-Bearer' })),
+    (s) => new Promise((r) => s.close(r)),
+  );
   await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(plain.address() as AddressInfo).port}`;
   const other = track(new AsposeClient({ accessToken: 'opaque-static-token-123', baseUrl: url }), (c) => c.close());
@@ -411,7 +424,15 @@ describe('redact()', () => {
     }
     // A secret that holds what reads as an escape.
     const tricky = 'Sk%41x\\u0042\\/"q+ z';
-    for (const text of [tricky, encodeURIComponent(tricky), new URLSearchParams({ tricky }).toString().slice(7), JSON.stringify(tricky).slice(1, -1), b64(tricky), `%4${tricky}`, `\\u00${tricky}`]) {
+    for (const text of [
+      tricky,
+      encodeURIComponent(tricky),
+      new URLSearchParams({ tricky }).toString().slice(7),
+      JSON.stringify(tricky).slice(1, -1),
+      b64(tricky),
+      `%4${tricky}`,
+      `\\u00${tricky}`,
+    ]) {
       expect([text, redact(`<${text}>`, [tricky])]).toEqual([text, expect.stringMatching(/^<.{0,4}\[redacted\]>$/)]);
     }
     const unicode = 'Пароль-секрет-🔑';
@@ -420,7 +441,9 @@ describe('redact()', () => {
       encodeURIComponent(unicode),
       encodeURIComponent(unicode).toLowerCase(),
       b64(unicode),
-      JSON.stringify(unicode).slice(1, -1).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+      JSON.stringify(unicode)
+        .slice(1, -1)
+        .replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
       // Some characters encoded, some not.
       [...unicode].map((c, i) => (i % 2 ? encodeURIComponent(c) : c)).join(''),
     ];
@@ -433,7 +456,9 @@ describe('redact()', () => {
     expect(redact(`Authorization=Bearer%20abc123&x=1`, [])).toBe(`Authorization=Bearer%20${REDACTED}&x=1`);
     expect(redact(`token ${jwt}, end`, [])).toBe(`token ${REDACTED}, end`);
     expect(redact(`a-${jwt}`, [])).toBe(`a-${REDACTED}`);
-    expect(redact(`grant_type=client_credentials&client_id=x&client_secret=abc%2Bdef&z=1`, [])).toBe(`grant_type=client_credentials&client_id=x&client_secret=${REDACTED}&z=1`);
+    expect(redact(`grant_type=client_credentials&client_id=x&client_secret=abc%2Bdef&z=1`, [])).toBe(
+      `grant_type=client_credentials&client_id=x&client_secret=${REDACTED}&z=1`,
+    );
     expect(redact(`{"access_token": "tok", "token_type":"Bearer"}`, [])).toBe(`{"access_token": "${REDACTED}", "token_type":"Bearer"}`);
     // An auth-param after Bearer is not a credential.
     const challenge = 'Bearer realm="aspose", error="invalid_token", error_description="expired"';
@@ -465,7 +490,7 @@ describe('redact()', () => {
       seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
       return seed % n;
     };
-    const pick = <T>(xs: readonly T[]): T => xs[rand(xs.length)]!;
+    const pick = <T>(xs: readonly T[]): T => xs[rand(xs.length)];
     // Secrets hold anything but '%' and '\\' (a secret holding those is covered raw and in each
     // single encoding by the test above, not in every mixture); the text around them holds those too.
     const alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+/=-_.~ !*()\'":;,&é€';
@@ -487,10 +512,12 @@ describe('redact()', () => {
           b64(s),
           b64url(s).replace(/=+$/, ''),
           [...s].map((c) => (rand(2) ? encodeURIComponent(c) : c)).join(''),
-          JSON.stringify(s).slice(1, -1).replace(/[+/]/g, (c) => (c === '/' ? '\\/' : '\\u002B')),
+          JSON.stringify(s)
+            .slice(1, -1)
+            .replace(/[+/]/g, (c) => (c === '/' ? '\\/' : '\\u002B')),
         ];
         const which = rand(variants.length);
-        const spelled = variants[which]!;
+        const spelled = variants[which];
         // An encoded spelling right after a dangling escape ('%4', '\\u00') loses its first
         // character into that escape, so those are set apart; raw ones may touch anything.
         text += (which < 2 ? '' : ' ') + spelled;
@@ -544,7 +571,7 @@ test('redact() takes linear time: 128 KB of hostile input costs no more than 20x
     'client_secret=': fill('client_secret='),
     '"access_token"  ': fill('"access_token"  '),
     'near-miss of the secret': fill(secret.slice(0, -1)),
-    'near-miss of a token': fill(secrets[0]!.slice(0, -1)),
+    'near-miss of a token': fill(secrets[0].slice(0, -1)),
     'near-miss of the base64 of the secret': fill(b64(secret).slice(0, -2)),
     '%': fill('%'),
     '%2': fill('%2'),

@@ -53,7 +53,7 @@ const base64Forms = (v: string) => [Buffer.from(v).toString('base64').replace(/=
 function needles(): string[] {
   const forms = [SECRET, encodeURIComponent(SECRET), new URLSearchParams({ s: SECRET }).toString().slice(2), ...base64Forms(SECRET)];
   const pieces = forms.flatMap((f) => Array.from({ length: f.length - 11 }, (_, i) => f.slice(i, i + 12)));
-  return [...new Set([...forms, ...pieces, ...base64Forms(PAIR), ...issued, ...issued.map((t) => t.split('.')[2]!)])];
+  return [...new Set([...forms, ...pieces, ...base64Forms(PAIR), ...issued, ...issued.map((t) => t.split('.')[2])])];
 }
 
 function expectNoSecrets(what: string, ...things: unknown[]): void {
@@ -61,7 +61,10 @@ function expectNoSecrets(what: string, ...things: unknown[]): void {
   for (const thing of things) {
     for (const text of renderings(thing)) {
       const found = all.find((n) => text.includes(n));
-      if (found) throw new Error(`${what} leaks ${found === SECRET ? 'the client secret' : issued.includes(found) ? 'a token' : `a secret fragment (${found})`}:\n${text}`);
+      if (found)
+        throw new Error(
+          `${what} leaks ${found === SECRET ? 'the client secret' : issued.includes(found) ? 'a token' : `a secret fragment (${found})`}:\n${text}`,
+        );
     }
   }
 }
@@ -79,7 +82,15 @@ async function secretStandIn(options: Parameters<typeof standIn>[0] = {}): Promi
 
 function makeClient(server: AsposeStandIn, extra: object = {}): AsposeClient {
   return track(
-    new AsposeClient({ clientId: server.clientId, clientSecret: SECRET, baseUrl: server.url, retry: { retries: 2, minDelayMs: 5, maxDelayMs: 20 }, tokenTimeoutMs: 300, logger, ...extra }),
+    new AsposeClient({
+      clientId: server.clientId,
+      clientSecret: SECRET,
+      baseUrl: server.url,
+      retry: { retries: 2, minDelayMs: 5, maxDelayMs: 20 },
+      tokenTimeoutMs: 300,
+      logger,
+      ...extra,
+    }),
     (c) => c.close(),
   );
 }
@@ -123,7 +134,20 @@ test('normal operation: fetch, refresh ahead, 401 and replay, static and config 
   const config = loadAsposeConfig({ ASPOSE_CLIENT_ID: 'id', ASPOSE_CLIENT_SECRET: SECRET, ASPOSE_BASE_URL: server.url });
   const staticConfig = loadAsposeConfig({ ASPOSE_ACCESS_TOKEN: fresh.value, ASPOSE_BASE_URL: server.url });
   const staticTokens = track(new TokenService({ accessToken: fresh.value, baseUrl: server.url }), (t) => t.close());
-  expectNoSecrets('an object', token, fresh, aspose, aspose.tokens, aspose.tokens.stats, aspose.tokens.resolvedOptions, config, staticConfig, staticTokens, await staticTokens.getToken());
+  expectNoSecrets(
+    'an object',
+    token,
+    fresh,
+    aspose,
+    aspose.tokens,
+    aspose.tokens.stats,
+    aspose.tokens.resolvedOptions,
+    config,
+    staticConfig,
+    staticTokens,
+    await staticTokens.getToken(),
+  );
+  // eslint-disable-next-line @typescript-eslint/restrict-template-expressions, @typescript-eslint/no-base-to-string -- what a careless log line does
   expectNoSecrets('a template string', `${token}`, `${aspose.tokens}`);
   // The config still carries its values for whoever spreads it.
   expect({ ...config }.clientSecret).toBe(SECRET);
@@ -131,10 +155,30 @@ test('normal operation: fetch, refresh ahead, 401 and replay, static and config 
 
 const tokenFaults: [string, TokenFault][] = [
   ['400 invalid_client echoing the secret', { kind: 'status', status: 400, body: { error: 'invalid_client', error_description: `bad secret ${SECRET}` } }],
-  ['401 echoing the form body', { kind: 'status', status: 401, body: { error: 'invalid_client', error_description: `got grant_type=client_credentials&client_id=x&client_secret=${encodeURIComponent(SECRET)}` } }],
-  ['a secret at the 500-character cut of error_description', { kind: 'status', status: 400, body: { error: 'invalid_client', error_description: `${'x'.repeat(490)}${SECRET}` } }],
+  [
+    '401 echoing the form body',
+    {
+      kind: 'status',
+      status: 401,
+      body: { error: 'invalid_client', error_description: `got grant_type=client_credentials&client_id=x&client_secret=${encodeURIComponent(SECRET)}` },
+    },
+  ],
+  [
+    'a secret at the 500-character cut of error_description',
+    { kind: 'status', status: 400, body: { error: 'invalid_client', error_description: `${'x'.repeat(490)}${SECRET}` } },
+  ],
   ['the secret in the error field', { kind: 'status', status: 400, body: { error: `invalid_client ${SECRET}` } }],
-  ['400 echoing HTTP Basic credentials and the secret in base64url', { kind: 'status', status: 400, body: { error: 'invalid_client', error_description: `got Basic ${Buffer.from(PAIR).toString('base64')}, i.e. ${Buffer.from(SECRET).toString('base64url')}` } }],
+  [
+    '400 echoing HTTP Basic credentials and the secret in base64url',
+    {
+      kind: 'status',
+      status: 400,
+      body: {
+        error: 'invalid_client',
+        error_description: `got Basic ${Buffer.from(PAIR).toString('base64')}, i.e. ${Buffer.from(SECRET).toString('base64url')}`,
+      },
+    },
+  ],
   ['503 echoing the secret, retries exhausted', { kind: 'status', status: 503, body: { error: 'temporarily_unavailable', error_description: SECRET } }],
   ['429 with Retry-After beyond the limit', { kind: 'status', status: 429, body: { error: SECRET }, headers: { 'retry-after': '3600' } }],
   ['200 without a token, echoing the secret', { kind: 'status', status: 200, body: { message: SECRET } }],
@@ -185,7 +229,14 @@ test('API errors, timeouts and aborts', async () => {
   errors.push(await rejectionOf(aspose.get('/v4.0/words/a.docx')));
   server.failApi(400, { Error: { Code: 'BadRequest', Message: `token ${token.value} is not allowed here` }, RequestId: 'r1' });
   errors.push(await rejectionOf(aspose.get('/v4.0/words/a.docx')));
-  expect(errors.map((e) => e.code)).toEqual(['ERR_ASPOSE_API', 'ERR_ASPOSE_TIMEOUT', 'ERR_ASPOSE_ABORTED', 'ERR_ASPOSE_API_INVALID_RESPONSE', 'ERR_ASPOSE_API', 'ERR_ASPOSE_API']);
+  expect(errors.map((e) => e.code)).toEqual([
+    'ERR_ASPOSE_API',
+    'ERR_ASPOSE_TIMEOUT',
+    'ERR_ASPOSE_ABORTED',
+    'ERR_ASPOSE_API_INVALID_RESPONSE',
+    'ERR_ASPOSE_API',
+    'ERR_ASPOSE_API',
+  ]);
   expectNoSecrets('an API error', ...errors);
 });
 

@@ -36,10 +36,10 @@ test('concurrent forceRefresh callers share one new token request', async () => 
   const first = await tokens.getToken();
   const forced = await Promise.all(Array.from({ length: 50 }, () => tokens.getToken({ forceRefresh: true })));
   expect(new Set(forced.map((t) => t.value)).size).toBe(1);
-  expect(forced[0]!.value).not.toBe(first.value);
+  expect(forced[0].value).not.toBe(first.value);
   expect(server.tokenRequests).toBe(2);
   // The forced token is now the cached one.
-  expect((await tokens.getToken()).value).toBe(forced[0]!.value);
+  expect((await tokens.getToken()).value).toBe(forced[0].value);
   expect(server.tokenRequests).toBe(2);
 });
 

@@ -182,7 +182,10 @@ describe('transient faults are retried', () => {
   test('a token answer whose body stalls after the headers is bounded by tokenTimeoutMs too', async () => {
     const endpoint = await captureServer();
     endpoint.respond = () => ({ status: 200, stall: true });
-    const tokens = tokenService({ url: endpoint.url, clientId: 'id', clientSecret: 'secret' }, { tokenTimeoutMs: 200, retry: { retries: 1, minDelayMs: 5, maxDelayMs: 20 } });
+    const tokens = tokenService(
+      { url: endpoint.url, clientId: 'id', clientSecret: 'secret' },
+      { tokenTimeoutMs: 200, retry: { retries: 1, minDelayMs: 5, maxDelayMs: 20 } },
+    );
     const err = await rejectionOf(tokens.getToken());
     expect(err).toMatchObject({ code: 'ERR_ASPOSE_AUTH_UNAVAILABLE', attempts: 2 });
     expect(err.message).toMatch(/tokenTimeoutMs/);
@@ -265,7 +268,7 @@ describe('transient faults are retried', () => {
     const tokens = tokenService(server);
     const pending = rejectionOf(tokens.getToken());
     await new Promise((r) => setTimeout(r, 100));
-    tokens.close();
+    await tokens.close();
     const err = await pending;
     expect(err).toBeInstanceOf(AsposeAuthError);
     expect(server.tokenRequests).toBe(1);

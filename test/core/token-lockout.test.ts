@@ -43,7 +43,11 @@ function simulatedClock(start = Math.floor(Date.now() / 1000) * 1000) {
 }
 
 /** One raw token request, as any client would send it: status and Retry-After. */
-async function rawTokenRequest(server: AsposeStandIn, clientId: string, clientSecret: string): Promise<{ status: number; retryAfter: string | undefined; body: any }> {
+async function rawTokenRequest(
+  server: AsposeStandIn,
+  clientId: string,
+  clientSecret: string,
+): Promise<{ status: number; retryAfter: string | undefined; body: any }> {
   const dispatcher = track(new Agent(), (a) => a.close());
   const res = await request(`${server.url}/connect/token`, {
     method: 'POST',
@@ -58,7 +62,7 @@ async function rawTokenRequest(server: AsposeStandIn, clientId: string, clientSe
 function mostInAnyWindow(times: number[], windowMs: number): number {
   let most = 0;
   for (let i = 0, j = 0; i < times.length; i++) {
-    while (times[i]! - times[j]! >= windowMs) j++;
+    while (times[i] - times[j] >= windowMs) j++;
     most = Math.max(most, i - j + 1);
   }
   return most;
@@ -80,7 +84,14 @@ async function steadyStream(
   let seen = server.tokenRequests;
   const step = 1000 / perSecond;
   for (let t = 0; t < durationMs; t += step) {
-    const outcomes = await Promise.all(Array.from({ length: burst }, () => call().then(() => 'ok', (err: { code?: string }) => err.code ?? 'unknown')));
+    const outcomes = await Promise.all(
+      Array.from({ length: burst }, () =>
+        call().then(
+          () => 'ok',
+          (err: { code?: string }) => err.code ?? 'unknown',
+        ),
+      ),
+    );
     for (const o of outcomes) codes.set(o, (codes.get(o) ?? 0) + 1);
     for (; seen < server.tokenRequests; seen++) requestTimes.push(clock.now - clock.start);
     clock.advance(step);
@@ -312,7 +323,9 @@ describe('refusals back off, and never more than 5 token requests go in any 10 m
     const first = await rejectionOf(tokens.getToken());
     expect(first).toMatchObject({ code: 'ERR_ASPOSE_AUTH_REFUSED', status: 400, oauthError: 'invalid_client', attempts: 1, retryAt: clock.now + 5_000 });
     expect(first.message).toMatch(/^Token endpoint .* refused the client \(invalid_client\): check the Client Id and Client Secret/);
-    expect(first.message).toContain(`No token request will be sent for these credentials before ${new Date(clock.now + 5_000).toISOString()} (5 s after this refusal: backoff after 1 refusal in a row)`);
+    expect(first.message).toContain(
+      `No token request will be sent for these credentials before ${new Date(clock.now + 5_000).toISOString()} (5 s after this refusal: backoff after 1 refusal in a row)`,
+    );
     clock.advance(4_999);
     expect(await rejectionOf(tokens.getToken())).toBe(first);
     clock.advance(1);
@@ -340,7 +353,9 @@ describe('refusals back off, and never more than 5 token requests go in any 10 m
   });
 
   test('refusalBackoff options are validated, naming the option', () => {
-    expect(() => tokenService({ url: 'http://127.0.0.1:1', clientId: 'a', clientSecret: 'b' }, { refusalBackoff: { maxRequests: 0, windowMs: -1, initialDelayMs: 1.5 } })).toThrow(
+    expect(() =>
+      tokenService({ url: 'http://127.0.0.1:1', clientId: 'a', clientSecret: 'b' }, { refusalBackoff: { maxRequests: 0, windowMs: -1, initialDelayMs: 1.5 } }),
+    ).toThrow(
       expect.objectContaining({
         code: 'ERR_ASPOSE_CONFIG',
         issues: [
@@ -452,7 +467,9 @@ describe('a token endpoint failing transiently is not hammered: after a fetch gi
     expect(first).toBeInstanceOf(AsposeAuthError);
     expect(first).toMatchObject({ code: 'ERR_ASPOSE_AUTH_UNAVAILABLE', attempts: 4, retryAt: clock.now + 5_000 });
     expect(first.message).toMatch(/gave up after 4 attempts/);
-    expect(first.message).toContain(`No token request will be sent before ${new Date(clock.now + 5_000).toISOString()} (5 s after this failure: backoff after 1 failed token fetch in a row`);
+    expect(first.message).toContain(
+      `No token request will be sent before ${new Date(clock.now + 5_000).toISOString()} (5 s after this failure: backoff after 1 failed token fetch in a row`,
+    );
     for (let i = 0; i < 19; i++) expect(await rejectionOf(tokens.getToken())).toBe(first);
     expect(server.tokenRequests).toBe(4);
     expect(tokens.stats).toMatchObject({ requests: 4, failures: 1, heldBack: 19 });
@@ -608,9 +625,12 @@ describe('Retry-After spellings', () => {
     expect(parseRetryAfter(value)).toBe(ms);
   });
 
-  test.each(['-600', '-1', '- 600', '-600, 5', '', '   ', 'soon', '5 Oct', '1e3', '0x10', 'Infinity', '600 s', '6 00', '+-600', ', 600'])('%j is absent', (value) => {
-    expect(parseRetryAfter(value)).toBeUndefined();
-  });
+  test.each(['-600', '-1', '- 600', '-600, 5', '', '   ', 'soon', '5 Oct', '1e3', '0x10', 'Infinity', '600 s', '6 00', '+-600', ', 600'])(
+    '%j is absent',
+    (value) => {
+      expect(parseRetryAfter(value)).toBeUndefined();
+    },
+  );
 
   test('the first of two headers counts', () => {
     expect(parseRetryAfter(['600', '5'])).toBe(600_000);

@@ -88,7 +88,7 @@ function followRegardless(maxRedirections: number): Dispatcher.DispatcherCompose
     const follow = interceptors.redirect({ maxRedirections })(dispatch);
     return (opts, handler) => {
       const { maxRedirections: _ignored, ...rest } = opts as Dispatcher.DispatchOptions & { maxRedirections?: number };
-      return follow(rest as Dispatcher.DispatchOptions, handler);
+      return follow(rest, handler);
     };
   };
 }
@@ -103,7 +103,17 @@ function dispatcherFor(layering: Layering): Dispatcher | undefined {
 }
 
 function tokensAt(tokenUrl: string, dispatcher: Dispatcher | undefined): TokenService {
-  return track(new TokenService({ clientId: CLIENT_ID, clientSecret: SECRET, baseUrl: new URL(tokenUrl).origin, tokenUrl, dispatcher, retry: { minDelayMs: 5, maxDelayMs: 20 } }), (t) => t.close());
+  return track(
+    new TokenService({
+      clientId: CLIENT_ID,
+      clientSecret: SECRET,
+      baseUrl: new URL(tokenUrl).origin,
+      tokenUrl,
+      dispatcher,
+      retry: { minDelayMs: 5, maxDelayMs: 20 },
+    }),
+    (t) => t.close(),
+  );
 }
 
 async function until(condition: () => boolean, what: string): Promise<void> {
@@ -122,7 +132,12 @@ function printed(err: unknown): string {
 test('control: the layer that follows regardless really does follow a 307 for an ordinary request, body and all', async () => {
   const target = await redirectTarget();
   const endpoint = await redirectingEndpoint(307, `${target.url}${TARGET_PATH}?${TARGET_QUERY}`);
-  const res = await request(`${endpoint.url}/connect/token`, { method: 'POST', body: 'client_secret=x', dispatcher: dispatcherFor('a layer following regardless'), maxRedirections: 0 } as never);
+  const res = await request(`${endpoint.url}/connect/token`, {
+    method: 'POST',
+    body: 'client_secret=x',
+    dispatcher: dispatcherFor('a layer following regardless'),
+    maxRedirections: 0,
+  } as never);
   expect(res.statusCode).toBe(200);
   await res.body.dump();
   expect(target.requests).toEqual([{ method: 'POST', url: `${TARGET_PATH}?${TARGET_QUERY}`, body: 'client_secret=x' }]);
@@ -157,7 +172,7 @@ describe.each(LAYERINGS)('token endpoint redirecting to another origin, with %s'
     await until(() => target.open() === 0, 'the connection to the target to close');
     // The endpoint itself was asked once (a redirect is a refusal: not retried) and got the secret, as it should.
     expect(endpoint.requests).toHaveLength(1);
-    expect(endpoint.requests[0]!.body.toString()).toContain(`client_secret=${SECRET}`);
+    expect(endpoint.requests[0].body.toString()).toContain(`client_secret=${SECRET}`);
     expect(tokens.stats).toMatchObject({ tokensIssued: 0, requests: 1 });
 
     // The next call does not take the target's token either.
@@ -171,7 +186,13 @@ describe.each(LAYERINGS)('token endpoint redirecting to another origin, with %s'
     const api = await captureServer();
     const endpoint = await redirectingEndpoint(307, `${target.url}${TARGET_PATH}?${TARGET_QUERY}`);
     const dispatcher = dispatcherFor(layering);
-    const aspose = client(undefined, { baseUrl: api.url, tokenUrl: `${endpoint.url}/connect/token`, clientId: CLIENT_ID, clientSecret: SECRET, ...(dispatcher ? { dispatcher } : {}) });
+    const aspose = client(undefined, {
+      baseUrl: api.url,
+      tokenUrl: `${endpoint.url}/connect/token`,
+      clientId: CLIENT_ID,
+      clientSecret: SECRET,
+      ...(dispatcher ? { dispatcher } : {}),
+    });
     const err = await rejectionOf(aspose.get('/v4.0/words/a.docx'));
     expect(err).toMatchObject({ code: 'ERR_ASPOSE_AUTH_REFUSED' });
     expect(api.requests).toEqual([]);
@@ -201,16 +222,32 @@ describe('a redirect whose host is named after the client secret never puts it i
   test.each([
     ['the secret as the host (lower-cased by URL parsing)', '0123456789abcdef0123456789ABCDEF', (s: string) => `https://${s}.evil.example/steal`],
     ['the secret inside a longer host label', '0123456789abcdef0123456789ABCDEF', (s: string) => `https://x${s}y.evil.example/`],
-    ['the secret percent-encoded in the host', 'secretsecretsecretsecret', (s: string) => `https://${[...s].map((c) => `%${c.charCodeAt(0).toString(16)}`).join('')}.evil.example/`],
+    [
+      'the secret percent-encoded in the host',
+      'secretsecretsecretsecret',
+      (s: string) => `https://${[...s].map((c) => `%${c.charCodeAt(0).toString(16)}`).join('')}.evil.example/`,
+    ],
     ['a secret cut short by a slash (the host holds only its start)', 'abcdefghij/klmnopqrstuv', (s: string) => `https://${s}.evil.example/`],
     // node:http writes a header string as latin1, and the token request reads headers as UTF-8: the é arrives as U+FFFD.
     ['a non-ASCII secret, sent as latin1 (the host turns it into punycode)', 'sécrét-välue-0123456789', (s: string) => `https://${s}.evil.example/`],
-    ['a non-ASCII secret, sent as UTF-8 (the host turns it into punycode)', 'sécrét-välue-0123456789', (s: string) => Buffer.from(`https://${s}.evil.example/`, 'utf8').toString('latin1')],
+    [
+      'a non-ASCII secret, sent as UTF-8 (the host turns it into punycode)',
+      'sécrét-välue-0123456789',
+      (s: string) => Buffer.from(`https://${s}.evil.example/`, 'utf8').toString('latin1'),
+    ],
     ['a non-ASCII secret, percent-encoded as latin1', 'sécrét-välue-0123456789', (s: string) => `https://${escape(s)}.evil.example/`],
   ])('%s', async (_, secret, location) => {
     const endpoint = await redirectingEndpoint(302, location(secret));
     const logs: string[] = [];
-    const tokens = track(new TokenService({ clientId: ID, clientSecret: secret, baseUrl: endpoint.url, logger: { error: (m) => logs.push(m), warn: (m) => logs.push(m), log: (m) => logs.push(m) } }), (t) => t.close());
+    const tokens = track(
+      new TokenService({
+        clientId: ID,
+        clientSecret: secret,
+        baseUrl: endpoint.url,
+        logger: { error: (m) => logs.push(m), warn: (m) => logs.push(m), log: (m) => logs.push(m) },
+      }),
+      (t) => t.close(),
+    );
     const err = await rejectionOf(tokens.getToken());
     expect(err).toMatchObject({ code: 'ERR_ASPOSE_AUTH_REFUSED', status: 302 });
     expect(err.message).toMatch(/set tokenUrl to the token endpoint itself/);

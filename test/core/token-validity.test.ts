@@ -179,7 +179,7 @@ describe('an access_token an Authorization header cannot carry is refused and ne
     const ok = await aspose.request({ path: '/v4.0/words/a.docx' });
     await ok.body.dump();
     expect(ok.statusCode).toBe(200);
-    expect(api.requests[0]!.authorization).toEqual(['Bearer good-token_1.2~3+4/5==']);
+    expect(api.requests[0].authorization).toEqual(['Bearer good-token_1.2~3+4/5==']);
     expect(endpoint.requests).toHaveLength(2);
   });
 

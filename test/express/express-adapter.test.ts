@@ -44,7 +44,7 @@ describe('aspose-cloud-auth/express', () => {
       app.get('/doc/:name', async (req, res) => {
         seen.add(req.aspose);
         // Typed by declaration merging: no cast needed.
-        const info = await req.aspose.get<{ Document: { FileName: string } }>(`/v4.0/words/${encodeURIComponent(req.params.name as string)}`);
+        const info = await req.aspose.get<{ Document: { FileName: string } }>(`/v4.0/words/${encodeURIComponent(req.params.name)}`);
         res.json({ name: info.Document.FileName });
       });
       const server = await listen(app);
@@ -146,10 +146,16 @@ describe('aspose-cloud-auth/express', () => {
       app.use('/bff/aspose', aspose);
       const server = await listen(app);
       try {
-        const proxied = await get(`${server.url}/bff/aspose/v4.0/barcode/generate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"data":"42"}' });
+        const proxied = await get(`${server.url}/bff/aspose/v4.0/barcode/generate`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{"data":"42"}',
+        });
         expect(proxied.status).toBe(200);
         expect(proxied.text).toContain('Code128: 42');
-        expect((await get(`${server.url}/api/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' })).json()).toEqual({ got: { a: 1 } });
+        expect((await get(`${server.url}/api/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' })).json()).toEqual({
+          got: { a: 1 },
+        });
       } finally {
         await server.close();
         await client.close();

@@ -53,7 +53,14 @@ export async function startForwardProxy(): Promise<ForwardProxy> {
     log.push({ mode: 'forward', method: req.method ?? 'GET', url: target });
     const url = new URL(target);
     const upstream = httpRequest(
-      { host: url.hostname, port: url.port || 80, method: req.method, path: url.pathname + url.search, headers: forwardable(req.headers), agent: upstreamAgent },
+      {
+        host: url.hostname,
+        port: url.port || 80,
+        method: req.method,
+        path: url.pathname + url.search,
+        headers: forwardable(req.headers),
+        agent: upstreamAgent,
+      },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, forwardable(answer.headers));
         answer.pipe(res);

@@ -28,7 +28,7 @@ function fill<F extends AnyForm>(form: F): F {
 
 /** The body with its boundary replaced by a fixed marker, so two encodings compare byte for byte. */
 function unbound(received: { headers: Record<string, unknown>; body: Buffer }): string {
-  const boundary = /boundary=(.+)$/.exec(String(received.headers['content-type']))![1]!;
+  const boundary = /boundary=(.+)$/.exec(String(received.headers['content-type']))![1];
   return received.body.toString('latin1').split(boundary).join('<BOUNDARY>');
 }
 
@@ -48,9 +48,9 @@ test.each([
   const res = await aspose.request({ method: 'PUT', path: '/v4.0/words/storage/file/in/report.pdf', body: fill(makeForm()) as FormData });
   await res.body.dump();
   const [expected, received] = capture.requests;
-  expect(received!.headers['content-type']).toMatch(/^multipart\/form-data; boundary=-{4}\S+$/);
-  expect(received!.headers['content-length']).toBe(String(received!.body.length));
-  expect(unbound(received!)).toBe(unbound(expected!));
+  expect(received.headers['content-type']).toMatch(/^multipart\/form-data; boundary=-{4}\S+$/);
+  expect(received.headers['content-length']).toBe(String(received.body.length));
+  expect(unbound(received)).toBe(unbound(expected));
 });
 
 test('the caller keeps its own headers in any form undici takes; a Content-Length it set for a FormData body is replaced by the real one', async () => {
@@ -60,12 +60,17 @@ test('the caller keeps its own headers in any form undici takes; a Content-Lengt
   form.append('a', 'b');
   const asObject = await aspose.request({ method: 'PUT', path: '/v4.0/x', headers: { 'x-trace': 'one', 'Content-Length': '1' }, body: form });
   await asObject.body.dump();
-  const viaDispatcher = await request(`${capture.url}/v4.0/y`, { method: 'PUT', dispatcher: aspose.dispatcher, headers: ['x-trace', 'two', 'x-trace', 'three'], body: form as never });
+  const viaDispatcher = await request(`${capture.url}/v4.0/y`, {
+    method: 'PUT',
+    dispatcher: aspose.dispatcher,
+    headers: ['x-trace', 'two', 'x-trace', 'three'],
+    body: form as never,
+  });
   await viaDispatcher.body.dump();
   const [first, second] = capture.requests;
-  expect(first!.headers).toMatchObject({ 'x-trace': 'one', 'content-length': String(first!.body.length) });
-  expect(second!.headers).toMatchObject({ 'x-trace': 'two, three', 'content-length': String(second!.body.length) });
-  for (const r of [first!, second!]) expect(r.body.toString('latin1')).toContain('name="a"\r\n\r\nb\r\n');
+  expect(first.headers).toMatchObject({ 'x-trace': 'one', 'content-length': String(first.body.length) });
+  expect(second.headers).toMatchObject({ 'x-trace': 'two, three', 'content-length': String(second.body.length) });
+  for (const r of [first, second]) expect(r.body.toString('latin1')).toContain('name="a"\r\n\r\nb\r\n');
 });
 
 test('a Content-Type the caller set for a FormData body is replaced: only the encoder knows the boundary', async () => {
@@ -76,8 +81,8 @@ test('a Content-Type the caller set for a FormData body is replaced: only the en
   const res = await aspose.request({ method: 'PUT', path: '/v4.0/x', headers: { 'Content-Type': 'multipart/form-data' }, body: form });
   await res.body.dump();
   const [received] = capture.requests;
-  const type = String(received!.headers['content-type']);
+  const type = String(received.headers['content-type']);
   expect(type).toMatch(/^multipart\/form-data; boundary=-{4}\S+$/);
-  const boundary = /boundary=(.+)$/.exec(type)![1]!;
-  expect(received!.body.toString('latin1')).toBe(`--${boundary}\r\nContent-Disposition: form-data; name="a"\r\n\r\nb\r\n--${boundary}--\r\n`);
+  const boundary = /boundary=(.+)$/.exec(type)![1];
+  expect(received.body.toString('latin1')).toBe(`--${boundary}\r\nContent-Disposition: form-data; name="a"\r\n\r\nb\r\n--${boundary}--\r\n`);
 });

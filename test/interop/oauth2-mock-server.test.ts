@@ -43,24 +43,29 @@ beforeAll(async () => {
   tokenUrl = `${oauth.issuer.url}/token`;
   // The mock server issues tokens to anyone; make it check client credentials
   // (RFC 6749 §5.2) through its documented beforeResponse hook.
-  oauth.service.on('beforeResponse', (response: { statusCode: number; body: Record<string, unknown> }, req: IncomingMessage & { body: Record<string, string> }) => {
-    tokenRequests.push({ body: { ...req.body }, headers: req.headers });
-    if (req.body.client_id !== CLIENT_ID || req.body.client_secret !== CLIENT_SECRET) {
-      response.statusCode = 401;
-      response.body = { error: 'invalid_client', error_description: 'Client authentication failed' };
-    } else if (expiresIn !== undefined) {
-      response.body.expires_in = expiresIn;
-    }
-  });
+  oauth.service.on(
+    'beforeResponse',
+    (response: { statusCode: number; body: Record<string, unknown> }, req: IncomingMessage & { body: Record<string, string> }) => {
+      tokenRequests.push({ body: { ...req.body }, headers: req.headers });
+      if (req.body.client_id !== CLIENT_ID || req.body.client_secret !== CLIENT_SECRET) {
+        response.statusCode = 401;
+        response.body = { error: 'invalid_client', error_description: 'Client authentication failed' };
+      } else if (expiresIn !== undefined) {
+        response.body.expires_in = expiresIn;
+      }
+    },
+  );
   oauth.service.on('beforeTokenSigning', (token: { payload: Record<string, unknown> }) => {
     if (expiresIn !== undefined) token.payload.exp = Math.floor(Date.now() / 1000) + expiresIn;
   });
 
   api = createServer((req, res) => {
     const m = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
-    const status = m && verifyJwt(m[1]!) ? 200 : 401;
+    const status = m && verifyJwt(m[1]) ? 200 : 401;
     apiCalls.push({ status });
-    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(status === 200 ? { ok: true, path: req.url } : { error: 'invalid_token' }));
+    res
+      .writeHead(status, { 'content-type': 'application/json' })
+      .end(JSON.stringify(status === 200 ? { ok: true, path: req.url } : { error: 'invalid_token' }));
   });
   await new Promise<void>((r) => api.listen(0, '127.0.0.1', r));
   apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
@@ -99,7 +104,7 @@ test('the token request is the RFC 6749 §4.4 client_credentials form, asking fo
   expect(body).toEqual({ grant_type: 'client_credentials', client_id: CLIENT_ID, client_secret: CLIENT_SECRET });
   expect(headers['content-type']).toMatch(/^application\/x-www-form-urlencoded/);
   expect(headers.accept).toBe('application/json');
-  tokens.close();
+  await tokens.close();
 });
 
 test("the server's expires_in decides when a new token is fetched", async () => {
@@ -114,16 +119,21 @@ test("the server's expires_in decides when a new token is fetched", async () => 
   expect(second.value).not.toBe(first.value);
   expect(verifyJwt(second.value)).toBe(true);
   expect(tokenRequests).toHaveLength(2);
-  tokens.close();
+  await tokens.close();
 });
 
 test('a credentials refusal (401 invalid_client) is an AsposeAuthError and is not retried', async () => {
   const tokens = new TokenService({ clientId: CLIENT_ID, clientSecret: 'wrong-secret', baseUrl: apiUrl, tokenUrl, retry: { minDelayMs: 1, maxDelayMs: 5 } });
   const err = await tokens.getToken().catch((e: unknown) => e);
   expect(err).toBeInstanceOf(AsposeAuthError);
-  expect(err).toMatchObject({ code: 'ERR_ASPOSE_AUTH_REFUSED', status: 401, oauthError: 'invalid_client', oauthErrorDescription: 'Client authentication failed' });
+  expect(err).toMatchObject({
+    code: 'ERR_ASPOSE_AUTH_REFUSED',
+    status: 401,
+    oauthError: 'invalid_client',
+    oauthErrorDescription: 'Client authentication failed',
+  });
   expect(tokenRequests).toHaveLength(1);
-  tokens.close();
+  await tokens.close();
 });
 
 test('a token the resource server stops accepting is replaced once, and every call is replayed', async () => {

@@ -76,7 +76,15 @@ const expectedFields = {
 };
 
 /** A server that holds each request until `release()`, and records how many were under way at once. */
-async function holdingServer(): Promise<{ url: string; active: number; max: number; served: number; connections: number; waitFor(n: number): Promise<void>; release(): void }> {
+async function holdingServer(): Promise<{
+  url: string;
+  active: number;
+  max: number;
+  served: number;
+  connections: number;
+  waitFor(n: number): Promise<void>;
+  release(): void;
+}> {
   const held: (() => void)[] = [];
   const sockets = new Set<Socket>();
   let waiter: { n: number; resolve: () => void } | undefined;
@@ -154,11 +162,26 @@ function suite(): void {
 
     test('the token fetch, JSON calls and request() all go through it, on one token', async () => {
       const aspose = client();
-      const [info, again] = await Promise.all([aspose.get<{ Document: { FileName: string } }>('/v4.0/words/u8.docx'), aspose.get<{ Document: { FileName: string } }>('/v4.0/words/u8b.docx')]);
+      const [info, again] = await Promise.all([
+        aspose.get<{ Document: { FileName: string } }>('/v4.0/words/u8.docx'),
+        aspose.get<{ Document: { FileName: string } }>('/v4.0/words/u8b.docx'),
+      ]);
       expect([info.Document.FileName, again.Document.FileName]).toEqual(['u8.docx', 'u8b.docx']);
-      const res = await aspose.request({ method: 'POST', path: '/v4.0/words/echo', query: { a: 1 }, body: 'text body', headers: { 'content-type': 'text/plain' } });
+      const res = await aspose.request({
+        method: 'POST',
+        path: '/v4.0/words/echo',
+        query: { a: 1 },
+        body: 'text body',
+        headers: { 'content-type': 'text/plain' },
+      });
       expect(res.statusCode).toBe(200);
-      expect(await res.body.json()).toMatchObject({ method: 'POST', path: '/v4.0/words/echo', query: { a: '1' }, bodyBytes: 9, headers: { authorization: '[valid bearer token]' } });
+      expect(await res.body.json()).toMatchObject({
+        method: 'POST',
+        path: '/v4.0/words/echo',
+        query: { a: '1' },
+        bodyBytes: 9,
+        headers: { authorization: '[valid bearer token]' },
+      });
       expect(server.tokenRequests).toBe(1);
       expectProxied(['POST /connect/token', 'GET /v4.0/words/u8.docx', 'POST /v4.0/words/echo']);
     });
@@ -177,7 +200,10 @@ function suite(): void {
       const bytes = Buffer.alloc(300_000, 7);
       const fromBuffer = await aspose.put<{ Bytes: number; Uploaded: string[] }>('/v4.0/words/storage/file/in/buffer.bin', bytes);
       expect(fromBuffer).toMatchObject({ Bytes: 300_000, Uploaded: ['in/buffer.bin'] });
-      const fromStream = await aspose.put<{ Bytes: number }>('/v4.0/words/storage/file/in/stream.bin', Readable.from([bytes.subarray(0, 100_000), bytes.subarray(100_000)]));
+      const fromStream = await aspose.put<{ Bytes: number }>(
+        '/v4.0/words/storage/file/in/stream.bin',
+        Readable.from([bytes.subarray(0, 100_000), bytes.subarray(100_000)]),
+      );
       expect(fromStream.Bytes).toBe(300_000);
     });
 
@@ -193,9 +219,9 @@ function suite(): void {
         expect(res.statusCode).toBe(200);
         await res.body.dump();
         const [received] = capture.requests;
-        expect(received!.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
-        expect(Number(received!.headers['content-length'])).toBe(received!.body.length);
-        expect(await parseMultipart(received!.headers['content-type'], received!.body)).toEqual({
+        expect(received.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
+        expect(Number(received.headers['content-length'])).toBe(received.body.length);
+        expect(await parseMultipart(received.headers['content-type'], received.body)).toEqual({
           folder: expectedFields.folder,
           file: expectedFields.file,
           notes: { ...expectedFields.notes, type: 'application/octet-stream' },
@@ -256,7 +282,9 @@ function suite(): void {
     const redirecting = await captureServer();
     redirecting.respond = () => ({ status: 307, headers: { location: `${elsewhere.url}/connect/token` } });
     const dispatcher = track(new undici8.Agent().compose(undici8.interceptors.redirect({ maxRedirections: 3 })), (d) => d.close());
-    const tokens = track(new TokenService({ clientId: 'id', clientSecret: 'the-secret', baseUrl: redirecting.url, dispatcher, retry: { retries: 0 } }), (t) => t.close());
+    const tokens = track(new TokenService({ clientId: 'id', clientSecret: 'the-secret', baseUrl: redirecting.url, dispatcher, retry: { retries: 0 } }), (t) =>
+      t.close(),
+    );
     const err = await rejectionOf(tokens.getToken());
     expect(err.code).toMatch(/^ERR_ASPOSE_AUTH_/);
     expect(redirecting.requests).toHaveLength(1);

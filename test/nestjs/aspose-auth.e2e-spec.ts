@@ -59,9 +59,7 @@ test('an Aspose error keeps its status and code on the way out', async () => {
 });
 
 test('40 concurrent requests through both routes share one token', async () => {
-  const results = await Promise.all(
-    Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? get(`/documents/doc${i}.docx`) : get(`/barcodes/Code128?data=n${i}`))),
-  );
+  const results = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? get(`/documents/doc${i}.docx`) : get(`/barcodes/Code128?data=n${i}`))));
   expect(results.map((r) => r.status)).toEqual(Array(40).fill(200));
   expect(standIn.tokenRequests).toBe(1);
   expect(standIn.apiRequests).toBe(40);

@@ -144,7 +144,9 @@ describe('forRootAsync() with a factory', () => {
   test('useFactory gets its inject list from its imports', async () => {
     const app = await compile([
       AsposeAuthModule.forRootAsync({
-        imports: [ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => ({ aspose: { id: standIn.clientId, secret: standIn.clientSecret, url: standIn.url } })] })],
+        imports: [
+          ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => ({ aspose: { id: standIn.clientId, secret: standIn.clientSecret, url: standIn.url } })] }),
+        ],
         inject: [ConfigService],
         useFactory: (config: ConfigService) => ({
           clientId: config.getOrThrow<string>('aspose.id'),
@@ -188,7 +190,9 @@ describe('forRootAsync() with a factory', () => {
   test('envPrefix or prefetchToken next to a factory is refused: the factory owns the options', () => {
     const useFactory = () => ({});
     expect(() => AsposeAuthModule.forRootAsync({ useFactory, envPrefix: 'X_' })).toThrow(/envPrefix applies only without useFactory/);
-    expect(() => AsposeAuthModule.forRootAsync({ useClass: AsposeOptions, prefetchToken: true })).toThrow(/set prefetchToken in the options the factory returns/);
+    expect(() => AsposeAuthModule.forRootAsync({ useClass: AsposeOptions, prefetchToken: true })).toThrow(
+      /set prefetchToken in the options the factory returns/,
+    );
   });
 });
 
@@ -212,6 +216,8 @@ describe('forRoot() and isGlobal', () => {
 
     await moduleRef!.close();
     moduleRef = undefined;
-    await expect(Test.createTestingModule({ imports: [AsposeAuthModule.forRoot(opts), FeatureModule] }).compile()).rejects.toThrow(/can't resolve dependencies of the Feature/i);
+    await expect(Test.createTestingModule({ imports: [AsposeAuthModule.forRoot(opts), FeatureModule] }).compile()).rejects.toThrow(
+      /can't resolve dependencies of the Feature/i,
+    );
   });
 });

@@ -42,7 +42,13 @@ test('get, post, put and delete emit the parsed JSON once and complete', async (
   await lastValueFrom(http.post('/v4.0/pdf/echo', { a: 1 }), { defaultValue: undefined }).then((v) => emitted.push(v));
   const put = await lastValueFrom(http.put<{ method: string; bodyBytes: number }>('/v4.0/pdf/echo', { b: 2 }));
   const del = await lastValueFrom(http.delete<{ method: string }>('/v4.0/pdf/echo', { query: { storage: 'S1' } }));
-  expect(emitted).toEqual([expect.objectContaining({ method: 'POST', bodyBytes: 7, headers: expect.objectContaining({ 'content-type': 'application/json', authorization: '[valid bearer token]' }) })]);
+  expect(emitted).toEqual([
+    expect.objectContaining({
+      method: 'POST',
+      bodyBytes: 7,
+      headers: expect.objectContaining({ 'content-type': 'application/json', authorization: '[valid bearer token]' }),
+    }),
+  ]);
   expect(put).toMatchObject({ method: 'PUT', bodyBytes: 7 });
   expect(del).toMatchObject({ method: 'DELETE', query: { storage: 'S1' } });
 });

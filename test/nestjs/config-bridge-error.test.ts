@@ -55,7 +55,11 @@ test("Jest 29's SyntaxError on an ESM-only @nestjs/config 12: names the installe
 });
 
 test.each([
-  ['ERR_REQUIRE_ESM (Jest 30, and Node before require(esm))', 'ERR_REQUIRE_ESM', 'Must use import to load ES Module: /app/node_modules/@nestjs/config/dist/index.js'],
+  [
+    'ERR_REQUIRE_ESM (Jest 30, and Node before require(esm))',
+    'ERR_REQUIRE_ESM',
+    'Must use import to load ES Module: /app/node_modules/@nestjs/config/dist/index.js',
+  ],
   ['ERR_REQUIRE_ASYNC_MODULE (an ES module with top-level await)', 'ERR_REQUIRE_ASYNC_MODULE', 'require() cannot be used on an ESM graph with top-level await'],
 ])('%s: the same message', (_, code, message) => {
   const cause = Object.assign(new Error(message), { code });
@@ -71,7 +75,10 @@ test('the version unknown: says which versions are ESM-only', () => {
 });
 
 test('an ESM failure with a CommonJS @nestjs/config (4) installed is not blamed on @nestjs/config being ESM-only', () => {
-  const err = bridgeErrorWithConfigVersion('4.0.4', Object.assign(new Error('Must use import to load ES Module: /app/node_modules/some-dep/index.js'), { code: 'ERR_REQUIRE_ESM' }));
+  const err = bridgeErrorWithConfigVersion(
+    '4.0.4',
+    Object.assign(new Error('Must use import to load ES Module: /app/node_modules/some-dep/index.js'), { code: 'ERR_REQUIRE_ESM' }),
+  );
   expect(err.message).not.toContain('ESM-only');
   expect(err.message).toContain('which could not be loaded (ERR_REQUIRE_ESM: Must use import to load ES Module: /app/node_modules/some-dep/index.js)');
 });

@@ -171,7 +171,9 @@ describe('logging through Nest’s Logger', () => {
 
   test('a named client logs under its own context', async () => {
     moduleRef = await Test.createTestingModule({
-      imports: [AsposeAuthModule.forRoot({ name: 'ocr', clientId: standIn.clientId, clientSecret: standIn.clientSecret, baseUrl: watch.url, prefetchToken: true })],
+      imports: [
+        AsposeAuthModule.forRoot({ name: 'ocr', clientId: standIn.clientId, clientSecret: standIn.clientSecret, baseUrl: watch.url, prefetchToken: true }),
+      ],
     })
       .setLogger(logger)
       .compile();

@@ -38,7 +38,13 @@ test('a misconfigured app fails to start with one error naming every bad variabl
   for (const variable of ['ASPOSE_CLIENT_ID', 'ASPOSE_CLIENT_SECRET', 'ASPOSE_BASE_URL', 'ASPOSE_TIMEOUT_MS', 'ASPOSE_TOKEN_URL']) {
     expect(err.message).toContain(variable);
   }
-  expect(err.issues.map((i) => i.variable).sort()).toEqual(['ASPOSE_BASE_URL', 'ASPOSE_CLIENT_ID', 'ASPOSE_CLIENT_SECRET', 'ASPOSE_TIMEOUT_MS', 'ASPOSE_TOKEN_URL']);
+  expect(err.issues.map((i) => i.variable).sort()).toEqual([
+    'ASPOSE_BASE_URL',
+    'ASPOSE_CLIENT_ID',
+    'ASPOSE_CLIENT_SECRET',
+    'ASPOSE_TIMEOUT_MS',
+    'ASPOSE_TOKEN_URL',
+  ]);
   expect(err.message).toMatch(/ASPOSE_CLIENT_ID is missing/);
   expect(err.message).toMatch(/ASPOSE_CLIENT_SECRET has leading or trailing white space/);
   expect(JSON.stringify(err.issues) + err.message + err.stack).not.toContain(SECRET.trim());
@@ -48,7 +54,13 @@ test('a named client names its own prefixed variables', async () => {
   badEnvironment('ASPOSE_OCR_');
   const err = await bootError([AsposeAuthModule.forRootAsync({ name: 'ocr' })]);
   expect(err).toBeInstanceOf(AsposeConfigError);
-  expect(err.issues.map((i) => i.variable).sort()).toEqual(['ASPOSE_OCR_BASE_URL', 'ASPOSE_OCR_CLIENT_ID', 'ASPOSE_OCR_CLIENT_SECRET', 'ASPOSE_OCR_TIMEOUT_MS', 'ASPOSE_OCR_TOKEN_URL']);
+  expect(err.issues.map((i) => i.variable).sort()).toEqual([
+    'ASPOSE_OCR_BASE_URL',
+    'ASPOSE_OCR_CLIENT_ID',
+    'ASPOSE_OCR_CLIENT_SECRET',
+    'ASPOSE_OCR_TIMEOUT_MS',
+    'ASPOSE_OCR_TOKEN_URL',
+  ]);
   expect(err.message).not.toContain(SECRET.trim());
 });
 
@@ -72,9 +84,13 @@ test('NestFactory.create() rejects, and what Nest logs about it holds every vari
   class AppModule {}
   const logger = new CaptureLogger();
   await expect(NestFactory.create(AppModule, { logger, abortOnError: false })).rejects.toBeInstanceOf(AsposeConfigError);
-  const logged = logger.lines.filter((l) => l.level === 'error').map((l) => l.message).join('\n');
+  const logged = logger.lines
+    .filter((l) => l.level === 'error')
+    .map((l) => l.message)
+    .join('\n');
   expect(logged).toContain('Invalid Aspose environment variables (5 problems)');
-  for (const variable of ['ASPOSE_CLIENT_ID', 'ASPOSE_CLIENT_SECRET', 'ASPOSE_BASE_URL', 'ASPOSE_TIMEOUT_MS', 'ASPOSE_TOKEN_URL']) expect(logged).toContain(variable);
+  for (const variable of ['ASPOSE_CLIENT_ID', 'ASPOSE_CLIENT_SECRET', 'ASPOSE_BASE_URL', 'ASPOSE_TIMEOUT_MS', 'ASPOSE_TOKEN_URL'])
+    expect(logged).toContain(variable);
   expect(logger.text).not.toContain(SECRET.trim());
 });
 

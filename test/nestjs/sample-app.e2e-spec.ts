@@ -20,7 +20,13 @@ beforeAll(async () => {
 afterAll(() => standIn.close());
 beforeEach(async () => {
   standIn.resetCounters();
-  setEnv({ ...asposeVariables(), ASPOSE_CLIENT_ID: standIn.clientId, ASPOSE_CLIENT_SECRET: standIn.clientSecret, ASPOSE_BASE_URL: standIn.url, SAMPLE_DOCUMENT: undefined });
+  setEnv({
+    ...asposeVariables(),
+    ASPOSE_CLIENT_ID: standIn.clientId,
+    ASPOSE_CLIENT_SECRET: standIn.clientSecret,
+    ASPOSE_BASE_URL: standIn.url,
+    SAMPLE_DOCUMENT: undefined,
+  });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
   app = moduleRef.createNestApplication({ logger: false });
   await app.listen(0, '127.0.0.1');

@@ -12,7 +12,9 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 const root = join(__dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, unknown> };
-const subpaths = Object.keys(pkg.exports).filter((k) => k !== './package.json').map((k) => k.replace(/^\./, 'aspose-cloud-auth'));
+const subpaths = Object.keys(pkg.exports)
+  .filter((k) => k !== './package.json')
+  .map((k) => k.replace(/^\./, 'aspose-cloud-auth'));
 
 async function node(args: string[]): Promise<string> {
   const { stdout } = await run(process.execPath, args, { cwd: root, timeout: 30_000 });
@@ -26,14 +28,21 @@ beforeAll(() => {
 });
 
 test.each(subpaths)('%s loads with require() from the CommonJS build', async (name) => {
-  const out = await node(['-e', `const m = require(${JSON.stringify(name)}); console.log(JSON.stringify({ keys: Object.keys(m).length, file: require.resolve(${JSON.stringify(name)}) }))`]);
+  const out = await node([
+    '-e',
+    `const m = require(${JSON.stringify(name)}); console.log(JSON.stringify({ keys: Object.keys(m).length, file: require.resolve(${JSON.stringify(name)}) }))`,
+  ]);
   const { keys, file } = JSON.parse(out) as { keys: number; file: string };
   expect(keys).toBeGreaterThan(0);
   expect(file).toContain(`${join('dist', 'cjs')}`);
 });
 
 test.each(subpaths)('%s loads with import from the ESM build', async (name) => {
-  const out = await node(['--input-type=module', '-e', `const m = await import(${JSON.stringify(name)}); console.log(JSON.stringify({ keys: Object.keys(m).length, url: import.meta.resolve(${JSON.stringify(name)}) }))`]);
+  const out = await node([
+    '--input-type=module',
+    '-e',
+    `const m = await import(${JSON.stringify(name)}); console.log(JSON.stringify({ keys: Object.keys(m).length, url: import.meta.resolve(${JSON.stringify(name)}) }))`,
+  ]);
   const { keys, url } = JSON.parse(out) as { keys: number; url: string };
   expect(keys).toBeGreaterThan(0);
   expect(url).toContain('dist/esm/');
@@ -55,7 +64,10 @@ test.each(['cjs', 'esm'])('the %s build makes an authenticated call against the 
 });
 
 test('the core entry point loads no framework: express, koa and @nestjs stay out of a plain require', async () => {
-  const out = await node(['-e', `require('aspose-cloud-auth'); console.log(JSON.stringify(Object.keys(require.cache).filter((k) => /node_modules[\\\\/](express|koa|@nestjs|rxjs)[\\\\/]/.test(k))))`]);
+  const out = await node([
+    '-e',
+    `require('aspose-cloud-auth'); console.log(JSON.stringify(Object.keys(require.cache).filter((k) => /node_modules[\\\\/](express|koa|@nestjs|rxjs)[\\\\/]/.test(k))))`,
+  ]);
   expect(JSON.parse(out)).toEqual([]);
 });
 
@@ -63,8 +75,8 @@ test('every export condition points at a file that exists, with its type declara
   for (const [sub, conditions] of Object.entries(pkg.exports)) {
     if (typeof conditions === 'string') continue;
     for (const target of Object.values(conditions as Record<string, Record<string, string>>)) {
-      expect({ sub, exists: existsSync(join(root, target.default!)) }).toEqual({ sub, exists: true });
-      expect({ sub, exists: existsSync(join(root, target.types!)) }).toEqual({ sub, exists: true });
+      expect({ sub, exists: existsSync(join(root, target.default)) }).toEqual({ sub, exists: true });
+      expect({ sub, exists: existsSync(join(root, target.types)) }).toEqual({ sub, exists: true });
     }
   }
 });
@@ -80,8 +92,18 @@ test('subpath types resolve under the node10 resolution of older CommonJS tsconf
     writeFileSync(join(dir, 'consumer.ts'), `${imports}\nexport const all = [${subpaths.map((_, i) => `m${i}`).join(', ')}];\n`);
     await node([
       join(root, 'node_modules/typescript/bin/tsc'),
-      '--noEmit', '--strict', '--skipLibCheck', '--module', 'commonjs', '--moduleResolution', 'node10',
-      '--types', 'node', '--typeRoots', join(root, 'node_modules/@types'), join(dir, 'consumer.ts'),
+      '--noEmit',
+      '--strict',
+      '--skipLibCheck',
+      '--module',
+      'commonjs',
+      '--moduleResolution',
+      'node10',
+      '--types',
+      'node',
+      '--typeRoots',
+      join(root, 'node_modules/@types'),
+      join(dir, 'consumer.ts'),
     ]);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -105,7 +105,11 @@ async function child(format: 'cjs' | 'esm' | 'none', entry?: string): Promise<Ou
   if (format === 'cjs') {
     args = ['-e', `require(${JSON.stringify(entry)});\n(async () => {${probe(cjsLibrary)}\n})().catch((e) => { console.error(e); process.exit(1); });`];
   } else if (format === 'esm') {
-    args = ['--input-type=module', '-e', `import * as entry from ${JSON.stringify(entry)};\nif (Object.keys(entry).length === 0) throw new Error('empty entry');\n${probe(esmLibrary)}`];
+    args = [
+      '--input-type=module',
+      '-e',
+      `import * as entry from ${JSON.stringify(entry)};\nif (Object.keys(entry).length === 0) throw new Error('empty entry');\n${probe(esmLibrary)}`,
+    ];
   } else {
     args = ['-e', `(async () => {${probe(undefined)}\n})().catch((e) => { console.error(e); process.exit(1); });`];
   }
@@ -129,10 +133,13 @@ describe.each([
   ['require', 'cjs'],
   ['import', 'esm'],
 ] as const)('with %s', (_, format) => {
-  test.each(entries)(`after importing %s, fetch() with its own Content-Length still arrives exactly as without the library, and the library works in that process`, async (entry) => {
-    const out = await child(format, entry);
-    expect(out.first).toEqual(baseline);
-    expect(out.library).toEqual({ fileName: 'global-fetch.docx', tokenRequests: 1 });
-    expect(out.second).toEqual(baseline);
-  });
+  test.each(entries)(
+    `after importing %s, fetch() with its own Content-Length still arrives exactly as without the library, and the library works in that process`,
+    async (entry) => {
+      const out = await child(format, entry);
+      expect(out.first).toEqual(baseline);
+      expect(out.library).toEqual({ fileName: 'global-fetch.docx', tokenRequests: 1 });
+      expect(out.second).toEqual(baseline);
+    },
+  );
 });

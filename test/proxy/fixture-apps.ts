@@ -61,7 +61,7 @@ export async function startProxyApp(framework: Framework, client: AsposeClient, 
     }
     app.use('/aspose', requireUser, expressProxy({ client, ...proxyOptions }));
     app.get('/me/document/:name', async (req, res) => {
-      res.json(await req.aspose.get(`/v4.0/words/${encodeURIComponent(req.params.name as string)}`));
+      res.json(await req.aspose.get(`/v4.0/words/${encodeURIComponent(req.params.name)}`));
     });
     server = app.listen(0, '127.0.0.1');
   } else {
@@ -97,7 +97,7 @@ export async function startProxyApp(framework: Framework, client: AsposeClient, 
     app.use(async (ctx, next) => {
       const m = /^\/me\/document\/([^/]+)$/.exec(ctx.path);
       if (!m) return next();
-      ctx.body = await ctx.state.aspose.get(`/v4.0/words/${encodeURIComponent(decodeURIComponent(m[1]!))}`);
+      ctx.body = await ctx.state.aspose.get(`/v4.0/words/${encodeURIComponent(decodeURIComponent(m[1]))}`);
     });
     server = app.listen(0, '127.0.0.1');
   }
@@ -196,7 +196,7 @@ export async function sendRawParsed(port: number, head: string): Promise<RawResp
   let body = answer.slice(split + 4);
   if (/chunked/i.test(String(headers['transfer-encoding'] ?? ''))) {
     let out = '';
-    for (let at = 0; ; ) {
+    for (let at = 0; ;) {
       const eol = body.indexOf('\r\n', at);
       const size = parseInt(body.slice(at, eol), 16);
       if (!size) break;

@@ -69,7 +69,11 @@ describe.each(FRAMEWORKS)('asposeProxy 401 renewal budget on %s', (framework) =>
     const started = performance.now();
     const body = Buffer.alloc(8 * 1024, 1);
     for (let i = 0; i < 100; i++) {
-      const res = await send(app.port, `/aspose/v4.0/words/storage/file/up-${i}.bin`, { method: 'PUT', body, headers: { 'content-type': 'application/octet-stream' } });
+      const res = await send(app.port, `/aspose/v4.0/words/storage/file/up-${i}.bin`, {
+        method: 'PUT',
+        body,
+        headers: { 'content-type': 'application/octet-stream' },
+      });
       expect(res.status).toBe(401);
     }
     const renewals = standIn.tokenRequests - 1;

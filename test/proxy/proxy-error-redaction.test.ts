@@ -8,7 +8,7 @@ import { FRAMEWORKS, send, startProxyApp } from './fixture-apps';
 
 const TOKEN = 'opaque-static-token-5f2a9c1e7b3d4a6f8e0c';
 
-test.each(FRAMEWORKS)("%s: a malformed upstream answer echoing the token reaches onError redacted", async (framework) => {
+test.each(FRAMEWORKS)('%s: a malformed upstream answer echoing the token reaches onError redacted', async (framework) => {
   const raw = createNetServer((socket) => {
     socket.once('data', (request: Buffer) => {
       const auth = /^authorization: *(.*)$/im.exec(request.toString('latin1'))?.[1]?.trim() ?? '';
@@ -24,7 +24,7 @@ test.each(FRAMEWORKS)("%s: a malformed upstream answer echoing the token reaches
     expect(res.status).toBe(502);
     expect(res.text).not.toContain(TOKEN);
     expect(errors).toHaveLength(1);
-    const err = errors[0]! as AsposeError & { cause: { name: string; data: string } };
+    const err = errors[0] as AsposeError & { cause: { name: string; data: string } };
     expect(err.code).toBe('ERR_ASPOSE_NETWORK');
     expect(err.cause.name).toBe('HTTPParserError');
     expect(err.cause.data).toContain('[redacted]');

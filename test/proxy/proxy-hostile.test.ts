@@ -122,7 +122,7 @@ describe('the token-echo check on response headers', () => {
 
     const redactor = createRedactor(secrets);
     const floor = cost(() => {
-      for (const name in hostile) redactor(hostile[name]!);
+      for (const name in hostile) redactor(hostile[name]);
     }, 20);
     const onHit = cost(() => responseHeadersForClient(hostile, tokens.sensitiveValues(), tokens), 20);
     const onMiss = cost(() => responseHeadersForClient(benign, tokens.sensitiveValues(), tokens), 400);
@@ -135,7 +135,7 @@ describe('the token-echo check on response headers', () => {
     let current = ['first-token-0123456789abcdef'];
     const source = { sensitiveValues: () => [...current] };
     const echo = (t: string) => responseHeadersForClient({ 'x-echo': `got ${t}` }, source.sensitiveValues(), source)['x-echo'];
-    expect(echo(current[0]!)).toBe('got [redacted]');
+    expect(echo(current[0])).toBe('got [redacted]');
     current = ['second-token-0123456789abcdef', ...current];
     expect(echo('second-token-0123456789abcdef')).toBe('got [redacted]');
     expect(echo('first-token-0123456789abcdef')).toBe('got [redacted]');
@@ -194,7 +194,11 @@ describe.each(FRAMEWORKS)('asposeProxy on %s, against hostile input', (framework
       const api = standIn.apiRequests;
       const tokens = standIn.tokenRequests;
       for (const method of ['GET', 'POST']) {
-        const res = await send(app.port, path, { method, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: method === 'POST' ? 'grant_type=client_credentials' : undefined });
+        const res = await send(app.port, path, {
+          method,
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: method === 'POST' ? 'grant_type=client_credentials' : undefined,
+        });
         expect([path, method, res.status, res.json().error.code]).toEqual([path, method, 400, 'ERR_ASPOSE_PROXY_BAD_PATH']);
       }
       expect(standIn.apiRequests).toBe(api);
@@ -258,7 +262,17 @@ describe.each(FRAMEWORKS)('asposeProxy on %s, against hostile input', (framework
     ];
 
     it('forwards none of them upstream, and keeps the rest', async () => {
-      const head = ['POST /aspose/v9.9/echo HTTP/1.1', 'Host: app.example', 'x-user: alice', 'Content-Length: 2', 'X-Custom: passes', ...hostile.map(([n, v]) => `${n}: ${v}`), 'Connection: close', '', '{}'].join('\r\n');
+      const head = [
+        'POST /aspose/v9.9/echo HTTP/1.1',
+        'Host: app.example',
+        'x-user: alice',
+        'Content-Length: 2',
+        'X-Custom: passes',
+        ...hostile.map(([n, v]) => `${n}: ${v}`),
+        'Connection: close',
+        '',
+        '{}',
+      ].join('\r\n');
       const res = await sendRawParsed(app.port, head);
       expect(res.status).toBe(200);
       const echo = res.json();
@@ -271,10 +285,21 @@ describe.each(FRAMEWORKS)('asposeProxy on %s, against hostile input', (framework
     });
 
     it('forwards the newer client-address spellings when named in forwardRequestHeaders', async () => {
-      const names = ['Via', 'Client-IP', 'X-ARR-ClientIP', 'X-Azure-ClientIP', 'X-Envoy-External-Address', 'X-Original-Forwarded-For', 'X-Url-Scheme', 'Front-End-Https'];
+      const names = [
+        'Via',
+        'Client-IP',
+        'X-ARR-ClientIP',
+        'X-Azure-ClientIP',
+        'X-Envoy-External-Address',
+        'X-Original-Forwarded-For',
+        'X-Url-Scheme',
+        'Front-End-Https',
+      ];
       const trusting = await startProxyApp(framework, client, { allow: ['* /'], forwardRequestHeaders: names });
       try {
-        const res = await send(trusting.port, '/aspose/v9.9/echo', { headers: { ...Object.fromEntries(names.map((n) => [n, 'lb-value'])), 'x-original-host': 'evil.example' } });
+        const res = await send(trusting.port, '/aspose/v9.9/echo', {
+          headers: { ...Object.fromEntries(names.map((n) => [n, 'lb-value'])), 'x-original-host': 'evil.example' },
+        });
         const up = res.json().headers as Record<string, string>;
         for (const name of names) expect([name, up[name.toLowerCase()]]).toEqual([name, 'lb-value']);
         expect(up['x-original-host']).toBeUndefined();
@@ -286,7 +311,9 @@ describe.each(FRAMEWORKS)('asposeProxy on %s, against hostile input', (framework
     it('forwards a client-address header named in forwardRequestHeaders, and only that one', async () => {
       const trusting = await startProxyApp(framework, client, { allow: ['* /'], forwardRequestHeaders: ['X-Forwarded-For'] });
       try {
-        const res = await send(trusting.port, '/aspose/v9.9/echo', { headers: { 'x-forwarded-for': '198.51.100.1', 'x-real-ip': '198.51.100.2', 'x-http-method-override': 'DELETE' } });
+        const res = await send(trusting.port, '/aspose/v9.9/echo', {
+          headers: { 'x-forwarded-for': '198.51.100.1', 'x-real-ip': '198.51.100.2', 'x-http-method-override': 'DELETE' },
+        });
         const up = res.json().headers as Record<string, string>;
         expect(up['x-forwarded-for']).toBe('198.51.100.1');
         expect(up['x-real-ip']).toBeUndefined();
@@ -299,7 +326,10 @@ describe.each(FRAMEWORKS)('asposeProxy on %s, against hostile input', (framework
 
   describe('Transfer-Encoding', () => {
     /** A chunked POST whose Transfer-Encoding header is `te`, with a body that is not what it claims. */
-    const chunkedPost = (te: string) => ['POST /aspose/v9.9/echo HTTP/1.1', 'Host: x', 'x-user: alice', `Transfer-Encoding: ${te}`, 'Connection: close', '', '5', 'hello', '0', '', ''].join('\r\n');
+    const chunkedPost = (te: string) =>
+      ['POST /aspose/v9.9/echo HTTP/1.1', 'Host: x', 'x-user: alice', `Transfer-Encoding: ${te}`, 'Connection: close', '', '5', 'hello', '0', '', ''].join(
+        '\r\n',
+      );
 
     it.each(['gzip, chunked', 'deflate, chunked', 'identity, chunked', 'x-custom, chunked', 'gzip,chunked'])(
       'refuses "Transfer-Encoding: %s" with 400 and sends nothing upstream',
@@ -314,7 +344,23 @@ describe.each(FRAMEWORKS)('asposeProxy on %s, against hostile input', (framework
 
     it('refuses two Transfer-Encoding lines that end in chunked', async () => {
       const api = standIn.apiRequests;
-      const answer = await sendRaw(app.port, ['POST /aspose/v9.9/echo HTTP/1.1', 'Host: x', 'x-user: alice', 'Transfer-Encoding: gzip', 'Transfer-Encoding: chunked', 'Connection: close', '', '5', 'hello', '0', '', ''].join('\r\n'));
+      const answer = await sendRaw(
+        app.port,
+        [
+          'POST /aspose/v9.9/echo HTTP/1.1',
+          'Host: x',
+          'x-user: alice',
+          'Transfer-Encoding: gzip',
+          'Transfer-Encoding: chunked',
+          'Connection: close',
+          '',
+          '5',
+          'hello',
+          '0',
+          '',
+          '',
+        ].join('\r\n'),
+      );
       expect(answer).toMatch(/^HTTP\/1\.1 400 /);
       expect(standIn.apiRequests).toBe(api);
     });
@@ -429,7 +475,7 @@ describe.each(FRAMEWORKS)('asposeProxy on %s, with a caller that stops reading a
       expect(standIn.streamedBytes - streamedBefore).toBeLessThan(total / 2);
       await waitFor(() => errors.length > 0, 5000, 'the onError report');
       expect(errors.map((e) => e.code)).toEqual(['ERR_ASPOSE_TIMEOUT']);
-      expect(errors[0]!.message).toContain('no progress');
+      expect(errors[0].message).toContain('no progress');
       // The caller's connection is cut: it was sent a truncated answer, never a wrong one.
       stalled = false;
       socket.resume();
@@ -445,7 +491,10 @@ describe('asposeProxy header options', () => {
   it('refuses forwardRequestHeaders naming a header that is never forwarded, or forwarded anyway', () => {
     let err: unknown;
     try {
-      createAsposeProxy({ allow: ['GET /v4.0/words/'], forwardRequestHeaders: ['X-Forwarded-For', 'Authorization', 'X-HTTP-Method-Override', 'transfer-encoding', 'x-custom', 'bad header'] });
+      createAsposeProxy({
+        allow: ['GET /v4.0/words/'],
+        forwardRequestHeaders: ['X-Forwarded-For', 'Authorization', 'X-HTTP-Method-Override', 'transfer-encoding', 'x-custom', 'bad header'],
+      });
     } catch (e) {
       err = e;
     }
@@ -453,7 +502,10 @@ describe('asposeProxy header options', () => {
     const issues = (err as AsposeConfigError).issues;
     expect(issues).toEqual([{ option: 'forwardRequestHeaders', problem: 'must be an array of header names' }]);
     try {
-      createAsposeProxy({ allow: ['GET /v4.0/words/'], forwardRequestHeaders: ['X-Forwarded-For', 'Authorization', 'X-HTTP-Method-Override', 'transfer-encoding', 'x-custom'] });
+      createAsposeProxy({
+        allow: ['GET /v4.0/words/'],
+        forwardRequestHeaders: ['X-Forwarded-For', 'Authorization', 'X-HTTP-Method-Override', 'transfer-encoding', 'x-custom'],
+      });
     } catch (e) {
       err = e;
     }
@@ -466,7 +518,10 @@ describe('asposeProxy header options', () => {
   it('refuses forwardRequestHeaders naming a method or host override', () => {
     let err: unknown;
     try {
-      createAsposeProxy({ allow: ['GET /v4.0/words/'], forwardRequestHeaders: ['X-Original-Host', 'X-Host', 'X-HTTP-Host-Override', 'X-Original-Method', 'X-Forwarded-Host', 'X-Azure-ClientIP'] });
+      createAsposeProxy({
+        allow: ['GET /v4.0/words/'],
+        forwardRequestHeaders: ['X-Original-Host', 'X-Host', 'X-HTTP-Host-Override', 'X-Original-Method', 'X-Forwarded-Host', 'X-Azure-ClientIP'],
+      });
     } catch (e) {
       err = e;
     }

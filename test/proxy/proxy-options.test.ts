@@ -25,19 +25,44 @@ describe('asposeProxy options', () => {
   it('names every bad allow entry at once', () => {
     const err = configError(() =>
       createAsposeProxy({
-        allow: ['GET /v4.0/words/', 'GET', 'GET /a /b', 'G3T /x', 'TRACE /v4.0/', 'GET v4.0/words', 'GET /v4.0/../x', 'POST /connect/token', 'POST /v4.0/words/connect/token', 'GET /x?y=1', 42 as unknown as string],
+        allow: [
+          'GET /v4.0/words/',
+          'GET',
+          'GET /a /b',
+          'G3T /x',
+          'TRACE /v4.0/',
+          'GET v4.0/words',
+          'GET /v4.0/../x',
+          'POST /connect/token',
+          'POST /v4.0/words/connect/token',
+          'GET /x?y=1',
+          42 as unknown as string,
+        ],
         prefix: 'aspose',
         timeoutMs: -1,
         maxBodyBytes: 1.5,
       }),
     );
-    expect(err.issues.map((i) => i.option)).toEqual(['allow[1]', 'allow[2]', 'allow[3]', 'allow[4]', 'allow[5]', 'allow[6]', 'allow[7]', 'allow[8]', 'allow[9]', 'allow[10]']);
+    expect(err.issues.map((i) => i.option)).toEqual([
+      'allow[1]',
+      'allow[2]',
+      'allow[3]',
+      'allow[4]',
+      'allow[5]',
+      'allow[6]',
+      'allow[7]',
+      'allow[8]',
+      'allow[9]',
+      'allow[10]',
+    ]);
     expect(err.issues.find((i) => i.option === 'allow[4]')?.problem).toContain('never forwards');
     expect(err.issues.find((i) => i.option === 'allow[7]')?.problem).toContain('token endpoint');
   });
 
   it('names every bad option once the allow list is good', () => {
-    const err = configError(() => createAsposeProxy({ allow: ['GET /v4.0/words/'], prefix: 'aspose', timeoutMs: -1, maxBodyBytes: 1.5, onError: 'log' as never }));
+    const err = configError(() =>
+      createAsposeProxy({ allow: ['GET /v4.0/words/'], prefix: 'aspose', timeoutMs: -1, maxBodyBytes: 1.5, onError: 'log' as never }),
+    );
     expect(err.issues.map((i) => i.option)).toEqual(['prefix', 'timeoutMs', 'maxBodyBytes', 'onError']);
   });
 

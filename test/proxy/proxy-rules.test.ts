@@ -117,7 +117,11 @@ describe.each(FRAMEWORKS)('asposeProxy on %s', (framework) => {
       const tokens = standIn.tokenRequests;
       const api = standIn.apiRequests;
       for (const method of ['GET', 'POST']) {
-        const res = await send(app.port, path, { method, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: method === 'POST' ? 'grant_type=client_credentials' : undefined });
+        const res = await send(app.port, path, {
+          method,
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: method === 'POST' ? 'grant_type=client_credentials' : undefined,
+        });
         expect(res.status).toBe(403);
         expect(['ERR_ASPOSE_PROXY_TOKEN_ENDPOINT', 'ERR_ASPOSE_PROXY_FORBIDDEN']).toContain(res.json().error.code);
       }
@@ -141,7 +145,12 @@ describe.each(FRAMEWORKS)('asposeProxy on %s', (framework) => {
   });
 
   it("refuses the client's own token path when it lives on the API origin", async () => {
-    const custom = new AsposeClient({ clientId: standIn.clientId, clientSecret: standIn.clientSecret, baseUrl: standIn.url, tokenUrl: `${standIn.url}/identity/issue` });
+    const custom = new AsposeClient({
+      clientId: standIn.clientId,
+      clientSecret: standIn.clientSecret,
+      baseUrl: standIn.url,
+      tokenUrl: `${standIn.url}/identity/issue`,
+    });
     const open = await startProxyApp(framework, custom, { allow: ['* /'] });
     try {
       const api = standIn.apiRequests;
@@ -212,7 +221,10 @@ describe.each(FRAMEWORKS)('asposeProxy on %s', (framework) => {
 
     it('refuses an absolute-form request target (GET http://evil/… HTTP/1.1)', async () => {
       const before = standIn.apiRequests;
-      const answer = await sendRaw(app.port, `GET http://evil.example/aspose/v4.0/words/report.docx HTTP/1.1\r\nHost: evil.example\r\nx-user: alice\r\nConnection: close\r\n\r\n`);
+      const answer = await sendRaw(
+        app.port,
+        `GET http://evil.example/aspose/v4.0/words/report.docx HTTP/1.1\r\nHost: evil.example\r\nx-user: alice\r\nConnection: close\r\n\r\n`,
+      );
       expect(answer).toMatch(/^HTTP\/1\.1 400 /);
       expect(answer).toContain('ERR_ASPOSE_PROXY_BAD_PATH');
       expect(standIn.apiRequests).toBe(before);
@@ -272,7 +284,19 @@ describe.each(FRAMEWORKS)('asposeProxy on %s', (framework) => {
       expect(res.status).toBe(200);
       const up = res.json().headers as Record<string, string>;
       expect(up.authorization).toBe('[valid bearer token]'); // the server's token, not the caller's
-      for (const h of ['cookie', 'proxy-authorization', 'x-hop-secret', 'keep-alive', 'te', 'trailer', 'proxy-connection', 'http2-settings', 'upgrade', 'expect', 'transfer-encoding']) {
+      for (const h of [
+        'cookie',
+        'proxy-authorization',
+        'x-hop-secret',
+        'keep-alive',
+        'te',
+        'trailer',
+        'proxy-connection',
+        'http2-settings',
+        'upgrade',
+        'expect',
+        'transfer-encoding',
+      ]) {
         expect([h, up[h]]).toEqual([h, undefined]);
       }
       expect(up.connection ?? 'keep-alive').toBe('keep-alive'); // undici's own, if any
@@ -301,7 +325,7 @@ describe.each(FRAMEWORKS)('asposeProxy on %s', (framework) => {
         'x-request-id': 'req-42',
         'cache-control': 'private, max-age=60',
       });
-      const res = await send(app.port, `/aspose/__stand-in/headers?${q}`);
+      const res = await send(app.port, `/aspose/__stand-in/headers?${q.toString()}`);
       expect(res.status).toBe(200);
       for (const h of ['set-cookie', 'set-cookie2', 'x-upstream-hop', 'proxy-authenticate']) expect([h, res.headers[h]]).toEqual([h, undefined]);
       expect(res.headers['keep-alive']).not.toBe('timeout=1');
@@ -337,7 +361,7 @@ describe.each(FRAMEWORKS)('asposeProxy on %s', (framework) => {
           await expect(send(port, '/aspose/v1.0/file')).rejects.toThrow(/aborted|socket hang up|ECONNRESET/);
           await new Promise((r) => setTimeout(r, 50));
           expect(errors.map((e) => e.code)).toEqual(['ERR_ASPOSE_NETWORK']);
-          expect(errors[0]!.message).toContain('while its answer was streaming');
+          expect(errors[0].message).toContain('while its answer was streaming');
         },
       );
     });
@@ -357,7 +381,12 @@ describe.each(FRAMEWORKS)('asposeProxy on %s', (framework) => {
     });
 
     it("sends the client's own headers option upstream", async () => {
-      const tagged = new AsposeClient({ clientId: standIn.clientId, clientSecret: standIn.clientSecret, baseUrl: standIn.url, headers: { 'x-aspose-client': 'my-bff/1.0' } });
+      const tagged = new AsposeClient({
+        clientId: standIn.clientId,
+        clientSecret: standIn.clientSecret,
+        baseUrl: standIn.url,
+        headers: { 'x-aspose-client': 'my-bff/1.0' },
+      });
       const proxied = await startProxyApp(framework, tagged, { allow: ALLOW });
       try {
         const res = await send(proxied.port, '/aspose/v9.9/echo');
@@ -405,7 +434,12 @@ describe.each(FRAMEWORKS)('asposeProxy on %s', (framework) => {
       const dead = await startAsposeStandIn();
       const deadUrl = dead.url;
       await dead.close();
-      const unreachable = new AsposeClient({ clientId: standIn.clientId, clientSecret: standIn.clientSecret, baseUrl: deadUrl, tokenUrl: `${standIn.url}/connect/token` });
+      const unreachable = new AsposeClient({
+        clientId: standIn.clientId,
+        clientSecret: standIn.clientSecret,
+        baseUrl: deadUrl,
+        tokenUrl: `${standIn.url}/connect/token`,
+      });
       const broken = await startProxyApp(framework, unreachable, { allow: ALLOW, onError: (e) => errors.push(e) });
       try {
         const res = await send(broken.port, '/aspose/v4.0/words/report.docx');

@@ -86,7 +86,10 @@ describe.each(FRAMEWORKS)('asposeProxy streaming on %s', (framework) => {
         maxLag = Math.max(maxLag, app.bytesRead() - readBefore - (standIn.uploadedBytes - uploadedBefore));
       }, 2);
       try {
-        const req = open(app.port, '/aspose/v4.0/words/storage/file/big/upload.bin', 'PUT', { 'content-length': total, 'content-type': 'application/octet-stream' });
+        const req = open(app.port, '/aspose/v4.0/words/storage/file/big/upload.bin', 'PUT', {
+          'content-length': total,
+          'content-type': 'application/octet-stream',
+        });
         const block = Buffer.alloc(chunk, 0x42); // one block sent over and over: the test itself allocates nothing per chunk
         const body = Readable.from(
           (function* () {

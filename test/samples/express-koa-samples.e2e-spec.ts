@@ -25,7 +25,12 @@ describe.each([
   test('runs against the local stand-in: own route, proxied calls, every refusal, one token', async () => {
     const { code, out } = await runSample(which);
     expect(out).toContain(`${name} sample on http://127.0.0.1:`);
-    expect(out).toMatch(new RegExp(`^200 +GET +/api/documents/report\\.docx +\\(own route using ${clientOn.replace(/\./g, '\\.')}\\)\\n +\\{"name":"report\\.docx","format":"Docx"\\}`, 'm'));
+    expect(out).toMatch(
+      new RegExp(
+        `^200 +GET +/api/documents/report\\.docx +\\(own route using ${clientOn.replace(/\./g, '\\.')}\\)\\n +\\{"name":"report\\.docx","format":"Docx"\\}`,
+        'm',
+      ),
+    );
     expect(out).toMatch(/^200 +GET +\/aspose\/v4\.0\/words\/report\.docx +\(proxied Words call\)/m);
     expect(out).toMatch(/^200 +GET +\/aspose\/v4\.0\/barcode\/generate\/QR\?.*\n +\d+ bytes of image\/svg\+xml/m);
     expect(out).toMatch(/^401 +GET +\/aspose\/v4\.0\/words\/report\.docx +\(proxied call, not signed in\)/m);

@@ -33,7 +33,9 @@ export async function runDemo(url: string, tokens: TokenService, standIn: Aspose
   const burst = 12;
   console.log(`\n${burst} more calls at once, half to each route:`);
   const results = await Promise.all(
-    Array.from({ length: burst }, (_, i) => (i % 2 === 0 ? call(url, `/documents/${encodeURIComponent(document)}`) : call(url, `/barcodes/Code128?text=item-${i}`))),
+    Array.from({ length: burst }, (_, i) =>
+      i % 2 === 0 ? call(url, `/documents/${encodeURIComponent(document)}`) : call(url, `/barcodes/Code128?text=item-${i}`),
+    ),
   );
   apiCalls += burst;
   const byStatus = new Map<number, number>();
@@ -41,7 +43,9 @@ export async function runDemo(url: string, tokens: TokenService, standIn: Aspose
   console.log(`  statuses: ${[...byStatus].map(([s, n]) => `${n} × ${s}`).join(', ')}`);
 
   const s = tokens.stats;
-  console.log(`\nTokens: ${s.tokensIssued} token served all ${apiCalls} Aspose API calls (token endpoint requests: ${s.requests}, refreshed ahead: ${s.refreshesAhead}, failures: ${s.failures}).`);
+  console.log(
+    `\nTokens: ${s.tokensIssued} token served all ${apiCalls} Aspose API calls (token endpoint requests: ${s.requests}, refreshed ahead: ${s.refreshesAhead}, failures: ${s.failures}).`,
+  );
   if (standIn) {
     console.log(`Stand-in saw: ${standIn.tokenRequests} token request, ${standIn.apiRequests} API calls, ${standIn.unauthorized} answered 401.`);
   }

@@ -22,5 +22,9 @@ export function useEnv(): (vars: Record<string, string | undefined>) => void {
 
 /** Every `ASPOSE_*` variable currently set, for clearing them before a test. */
 export function asposeVariables(): Record<string, undefined> {
-  return Object.fromEntries(Object.keys(process.env).filter((k) => k.startsWith('ASPOSE_')).map((k) => [k, undefined]));
+  return Object.fromEntries(
+    Object.keys(process.env)
+      .filter((k) => k.startsWith('ASPOSE_'))
+      .map((k) => [k, undefined]),
+  );
 }

@@ -6,7 +6,8 @@ import { NestFactory } from '@nestjs/core';
 import { startAsposeStandIn, type AsposeStandIn } from 'aspose-cloud-auth/testing';
 import { AppModule } from '../src/app.module';
 
-const version = (name: string) => (JSON.parse(readFileSync(join(__dirname, '..', 'node_modules', name, 'package.json'), 'utf8')) as { version: string; type?: string });
+const version = (name: string) =>
+  JSON.parse(readFileSync(join(__dirname, '..', 'node_modules', name, 'package.json'), 'utf8')) as { version: string; type?: string };
 
 let standIn: AsposeStandIn;
 
@@ -48,7 +49,11 @@ test('under Jest, forRootAsync() fails with ERR_ASPOSE_CONFIG saying @nestjs/con
 
 test('under plain Node (require(esm), Node 20.19+), the same app boots and takes its token from the ASPOSE_* variables', async () => {
   const before = standIn.tokenRequests;
-  const { stdout } = await promisify(execFile)(process.execPath, [join(__dirname, 'boot-plain-node.cjs')], { cwd: join(__dirname, '..'), env: process.env, timeout: 30_000 });
+  const { stdout } = await promisify(execFile)(process.execPath, [join(__dirname, 'boot-plain-node.cjs')], {
+    cwd: join(__dirname, '..'),
+    env: process.env,
+    timeout: 30_000,
+  });
   expect(JSON.parse(stdout.trim())).toEqual({ booted: true, tokensIssued: 1 });
   expect(standIn.tokenRequests).toBe(before + 1);
 });
