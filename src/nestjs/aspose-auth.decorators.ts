@@ -1,5 +1,5 @@
 import { Inject } from '@nestjs/common';
-import { getAsposeClientToken, getAsposeHttpServiceToken, getTokenServiceToken } from './aspose-auth.constants.js';
+import { getAsposeClientToken, getAsposeHttpServiceToken, getTokenServiceToken } from './aspose-auth.providers.js';
 
 /**
  * Injects the `AsposeClient` registered under `name`, or the default client.

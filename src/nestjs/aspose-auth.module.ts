@@ -3,7 +3,8 @@ import { AsposeError } from '../errors/errors.js';
 import type { AsposeAuthEnvOptions } from './aspose-auth-options.interface.js';
 import { ASPOSE_CONFIG_SERVICE } from './aspose-auth.constants.js';
 import { AsposeAuthConfigurableModule, ASYNC_OPTIONS_TYPE, OPTIONS_TYPE } from './aspose-auth.module-definition.js';
-import { asposeConfigBridge, asposeOptionsFromConfig, defaultEnvPrefix, type ConfigReader } from './aspose-auth.providers.js';
+import { asposeOptionsFromConfig, defaultEnvPrefix, type ConfigReader } from './aspose-auth.env.js';
+import { asposeConfigBridge } from './aspose-config.bridge.js';
 
 /** Options of {@link AsposeAuthModule.forRoot}: client options plus `isGlobal` and `name`. */
 export type AsposeAuthModuleSyncOptions = typeof OPTIONS_TYPE;

@@ -15,7 +15,7 @@
 export { AsposeAuthModule, type AsposeAuthModuleSyncOptions, type AsposeAuthModuleAsyncOptions } from './aspose-auth.module.js';
 export { AsposeHttpService } from './aspose-http.service.js';
 export { InjectAsposeClient, InjectTokenService, InjectAsposeHttpService } from './aspose-auth.decorators.js';
-export { getAsposeClientToken, getTokenServiceToken, getAsposeHttpServiceToken } from './aspose-auth.constants.js';
+export { getAsposeClientToken, getTokenServiceToken, getAsposeHttpServiceToken } from './aspose-auth.providers.js';
 export type { AsposeAuthModuleOptions, AsposeAuthOptionsFactory, AsposeAuthModuleExtras, AsposeAuthEnvOptions } from './aspose-auth-options.interface.js';
 // The core classes the module provides, so that one import serves a Nest app.
 export { AsposeClient, type AsposeRequestOptions, type AsposeJsonOptions, type AsposeResponse } from '../http/aspose-client.js';

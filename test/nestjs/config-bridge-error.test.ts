@@ -11,18 +11,18 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type * as Providers from '../../src/nestjs/aspose-auth.providers';
+import type * as ConfigBridge from '../../src/nestjs/aspose-config.bridge';
 
 /** `configBridgeError(cause)`, with `@nestjs/config/package.json` reporting `version` (or unreadable) while it runs. */
-function bridgeErrorWithConfigVersion(version: string | undefined, cause: unknown): ReturnType<typeof Providers.configBridgeError> {
-  let err: ReturnType<typeof Providers.configBridgeError> | undefined;
+function bridgeErrorWithConfigVersion(version: string | undefined, cause: unknown): ReturnType<typeof ConfigBridge.configBridgeError> {
+  let err: ReturnType<typeof ConfigBridge.configBridgeError> | undefined;
   jest.isolateModules(() => {
     jest.doMock('@nestjs/config/package.json', () => {
       if (version === undefined) throw Object.assign(new Error("Cannot find module '@nestjs/config/package.json'"), { code: 'MODULE_NOT_FOUND' });
       return { name: '@nestjs/config', version };
     });
-    const providers = require('../../src/nestjs/aspose-auth.providers') as typeof Providers;
-    err = providers.configBridgeError(cause);
+    const configBridge = require('../../src/nestjs/aspose-config.bridge') as typeof ConfigBridge;
+    err = configBridge.configBridgeError(cause);
   });
   jest.dontMock('@nestjs/config/package.json');
   return err!;

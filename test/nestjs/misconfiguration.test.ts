@@ -100,8 +100,8 @@ test('without @nestjs/config installed, forRootAsync() with no factory says what
     jest.doMock('@nestjs/config', () => {
       throw Object.assign(new Error("Cannot find module '@nestjs/config'"), { code: 'MODULE_NOT_FOUND' });
     });
-    const providers = require('../../src/nestjs/aspose-auth.providers') as typeof import('../../src/nestjs/aspose-auth.providers');
-    bridge = providers.asposeConfigBridge();
+    const configBridge = require('../../src/nestjs/aspose-config.bridge') as typeof import('../../src/nestjs/aspose-config.bridge');
+    bridge = configBridge.asposeConfigBridge();
   });
   await expect(bridge).rejects.toMatchObject({
     code: 'ERR_ASPOSE_CONFIG',
