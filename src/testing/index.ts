@@ -4,12 +4,6 @@
  *
  * @packageDocumentation
  */
-export {
-  AsposeStandIn,
-  startAsposeStandIn,
-  type AsposeStandInOptions,
-  type AsposeStandInRateLimit,
-  type StandInPairState,
-  type TokenFault,
-  type StandInRequestRecord,
-} from './stand-in.js';
+export { AsposeStandIn, startAsposeStandIn, type AsposeStandInOptions, type StandInRequestRecord } from './stand-in.js';
+export type { AsposeStandInRateLimit, StandInPairState } from './stand-in-rate-limit.js';
+export type { TokenFault } from './stand-in-token.js';

@@ -1,6 +1,10 @@
-import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { drain, send } from './stand-in-http.js';
+import { StandInJwt } from './stand-in-jwt.js';
+import { pairKey, StandInRateLimitModel, type AsposeStandInRateLimit, type StandInPairState } from './stand-in-rate-limit.js';
+import { findStandInRoute } from './stand-in-routes.js';
+import { serveTokenRequest, TOKEN_PATHS, type TokenEndpointState, type TokenFault } from './stand-in-token.js';
 
 /** Options of {@link startAsposeStandIn}. */
 export interface AsposeStandInOptions {
@@ -24,52 +28,6 @@ export interface AsposeStandInOptions {
    */
   rateLimit?: AsposeStandInRateLimit | false;
 }
-
-/**
- * The stand-in's model of Aspose's documented token-endpoint rate limit
- * ("Rate Limits" page): counted per credential pair (`client_id` +
- * `client_secret`), each 400 answer to a token request is a failure; past
- * `maxFailures` of them, every token request from that pair gets **429 with
- * `Retry-After`** (the seconds left) for `lockoutSec`, valid or not. Another
- * pair is not affected.
- *
- * The model's own choices, where the page says nothing: the lockout starts
- * with the first request past the limit (the 6th failed one by default, which
- * gets `Retry-After: 600`); a token issued to the pair, or the end of its
- * lockout, sets its count back to 0; a 400 played by {@link AsposeStandIn.failToken}
- * counts like a real one (so "brand-new credentials answer `invalid_client` for a
- * while" can be played); a locked-out request does not use up a queued fault.
- * Time is `Date.now()`, so a test can move it with `jest.spyOn(Date, 'now')`.
- */
-export interface AsposeStandInRateLimit {
-  /** 400 answers a pair may get before it is locked out. Default 5. */
-  maxFailures?: number;
-  /** How long a lockout lasts, in seconds (fractions allowed, for fast tests; `Retry-After` is rounded up). Default 600. */
-  lockoutSec?: number;
-}
-
-/** What the rate-limit model holds for one credential pair. */
-export interface StandInPairState {
-  /** 400 answers since the pair's last token or lockout. */
-  failures: number;
-  /** When its lockout ends, as epoch ms; 0 when it is not locked out. */
-  lockedUntil: number;
-}
-
-/** A fault the token endpoint plays for the next few requests. */
-export type TokenFault =
-  /** Answer with this status, JSON body and headers (e.g. 503 with `Retry-After`). */
-  | { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
-  /** Accept the connection and never answer. */
-  | { kind: 'hang' }
-  /** Destroy the socket without an answer. */
-  | { kind: 'reset' }
-  /** Answer 200 with an HTML page. */
-  | { kind: 'non-json' }
-  /** Answer 200 with a JSON body cut short, then close the socket. */
-  | { kind: 'truncated' }
-  /** Answer normally, after a delay. */
-  | { kind: 'delay'; ms: number };
 
 /** One request the stand-in served, for assertions. */
 export interface StandInRequestRecord {
@@ -140,19 +98,14 @@ export class AsposeStandIn {
   lockouts = 0;
 
   readonly #auth: 'required' | 'none';
-  readonly #key = randomBytes(32);
-  readonly #revoked = new Set<string>();
-  /** Tokens with a serial below this were revoked by `revoke()`. A counter, not a clock: a token issued in the same millisecond as the revocation must still be valid. */
-  #revokedBelow = 0;
-  #serial = 0;
-  readonly #faults: TokenFault[] = [];
+  readonly #jwt = new StandInJwt();
   readonly #apiFaults: { status: number; body?: unknown }[] = [];
   readonly #server: Server;
   readonly #sockets = new Set<Socket>();
-  readonly #tasks = new Map<string, string>();
-  readonly #rateLimit: Required<AsposeStandInRateLimit> | undefined;
-  /** Rate-limit state per credential pair, keyed by a hash of the pair. */
-  readonly #pairs = new Map<string, StandInPairState>();
+  /** OCR v5 tasks: id → the text its result carries. */
+  readonly #ocrTasks = new Map<string, string>();
+  /** The token endpoint's queued faults and rate-limit model (per credential pair). */
+  readonly #token: TokenEndpointState;
 
   constructor(options: AsposeStandInOptions = {}) {
     this.clientId = options.clientId ?? 'stand-in-client-id';
@@ -160,10 +113,9 @@ export class AsposeStandIn {
     this.tokenLifetimeSec = options.tokenLifetimeSec ?? 3600;
     this.omitExpiresIn = options.omitExpiresIn ?? false;
     this.#auth = options.auth ?? 'required';
-    this.#rateLimit =
-      options.rateLimit === false ? undefined : { maxFailures: options.rateLimit?.maxFailures ?? 5, lockoutSec: options.rateLimit?.lockoutSec ?? 600 };
+    this.#token = { faults: [], rateLimit: options.rateLimit === false ? undefined : new StandInRateLimitModel(options.rateLimit) };
     this.#server = createServer({ keepAliveTimeout: 30_000 }, (req, res) => {
-      this.#route(req, res).catch((err: Error) => {
+      this.#dispatch(req, res).catch((err: Error) => {
         if (!res.headersSent) send(res, 500, { error: { code: 'StandInError', message: err.message } });
         else res.destroy();
       });
@@ -189,7 +141,7 @@ export class AsposeStandIn {
 
   /** Plays `fault` for the next `times` token requests (queued after earlier faults). */
   failToken(fault: TokenFault, times = 1): this {
-    for (let i = 0; i < times; i++) this.#faults.push(fault);
+    for (let i = 0; i < times; i++) this.#token.faults.push(fault);
     return this;
   }
 
@@ -201,8 +153,7 @@ export class AsposeStandIn {
 
   /** Revokes one token, or every token issued so far: they then answer 401. */
   revoke(token?: string): void {
-    if (token) this.#revoked.add(token);
-    else this.#revokedBelow = this.#serial;
+    this.#jwt.revoke(token);
   }
 
   /** Zeroes the counters and the log, drops queued faults, and clears the rate limit's failure counts and lockouts. */
@@ -218,96 +169,33 @@ export class AsposeStandIn {
         0;
     this.tokenFailures = this.tokenRateLimited = this.lockouts = 0;
     this.log.length = 0;
-    this.#faults.length = 0;
+    this.#token.faults.length = 0;
     this.#apiFaults.length = 0;
-    this.#pairs.clear();
+    this.#token.rateLimit?.clear();
   }
 
   /** The rate limit's state for a credential pair (default: the accepted one), for assertions. */
   rateLimitState(clientId = this.clientId, clientSecret = this.clientSecret): StandInPairState {
-    const state = this.#pairs.get(pairKey(clientId, clientSecret));
-    // A lockout that has run out leaves nothing behind (the next request clears it too).
-    if (!state || (state.lockedUntil !== 0 && Date.now() >= state.lockedUntil)) return { failures: 0, lockedUntil: 0 };
-    return { ...state };
+    return this.#token.rateLimit?.state(pairKey(clientId, clientSecret)) ?? { failures: 0, lockedUntil: 0 };
   }
 
   /** Locks a credential pair (default: the accepted one) out now, as if it had failed too often. */
   lockOut(clientId = this.clientId, clientSecret = this.clientSecret): void {
-    if (!this.#rateLimit) throw new Error('the rate limit is off (rateLimit: false)');
-    this.#pairs.set(pairKey(clientId, clientSecret), { failures: this.#rateLimit.maxFailures, lockedUntil: Date.now() + this.#rateLimit.lockoutSec * 1000 });
+    if (!this.#token.rateLimit) throw new Error('the rate limit is off (rateLimit: false)');
+    this.#token.rateLimit.lockOut(pairKey(clientId, clientSecret));
     this.lockouts++;
-  }
-
-  /**
-   * The 429 for a locked-out pair, or undefined if it may be served. Starts
-   * the lockout when the pair is past its failures.
-   */
-  #lockedOut(key: string): { retryAfterSec: number } | undefined {
-    const limit = this.#rateLimit;
-    const state = limit && this.#pairs.get(key);
-    if (!limit || !state) return undefined;
-    const now = Date.now();
-    if (state.lockedUntil !== 0 && now >= state.lockedUntil) {
-      // The lockout is over: the pair starts again from nothing.
-      this.#pairs.delete(key);
-      return undefined;
-    }
-    if (state.lockedUntil === 0) {
-      if (state.failures < limit.maxFailures) return undefined;
-      state.lockedUntil = now + limit.lockoutSec * 1000;
-      this.lockouts++;
-    }
-    return { retryAfterSec: Math.max(1, Math.ceil((state.lockedUntil - now) / 1000)) };
-  }
-
-  /** Counts the answer to a token request from a pair: a 400 is a failure, a 2xx (a token, or a played 2xx) clears the count. */
-  #countAnswer(key: string, status: number): void {
-    if (status === 400) {
-      this.tokenFailures++;
-      if (!this.#rateLimit) return;
-      const state = this.#pairs.get(key) ?? { failures: 0, lockedUntil: 0 };
-      state.failures++;
-      this.#pairs.set(key, state);
-    } else if (status >= 200 && status < 300) {
-      this.#pairs.delete(key);
-    }
   }
 
   /** Issues a token directly, as the endpoint would. */
   issueToken(lifetimeSec = this.tokenLifetimeSec): string {
-    const now = Date.now();
-    const sec = Math.floor(now / 1000);
-    const header = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
-    const payload = b64url(
-      JSON.stringify({
-        nbf: sec,
-        iat: sec,
-        iat_ms: now,
-        exp_ms: now + lifetimeSec * 1000,
-        exp: sec + lifetimeSec, // like IdentityServer: whole seconds from iat
-        iss: this.url,
-        aud: [`${this.url}/resources`, 'api.platform', 'api.products'],
-        client_id: this.clientId,
-        scope: ['api.platform', 'api.products'],
-        jti: randomUUID(),
-        serial: this.#serial++,
-      }),
-    );
-    const sig = createHmac('sha256', this.#key).update(`${header}.${payload}`).digest('base64url');
+    const token = this.#jwt.issue({ issuer: this.url, clientId: this.clientId, lifetimeSec });
     this.tokensIssued++;
-    return `${header}.${payload}.${sig}`;
+    return token;
   }
 
   /** True if `token` was issued here, is unexpired and not revoked. */
   verifyToken(token: string): boolean {
-    const [h, p, s] = token.split('.');
-    if (!h || !p || !s) return false;
-    const expected = createHmac('sha256', this.#key).update(`${h}.${p}`).digest();
-    const got = Buffer.from(s, 'base64url');
-    if (got.length !== expected.length || !timingSafeEqual(got, expected)) return false;
-    if (this.#revoked.has(token)) return false;
-    const claims = JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as { exp_ms: number; serial: number };
-    return claims.exp_ms > Date.now() && claims.serial >= this.#revokedBelow;
+    return this.#jwt.verify(token);
   }
 
   /** Stops the server and drops open connections. */
@@ -316,10 +204,14 @@ export class AsposeStandIn {
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
 
-  async #route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /**
+   * Every request: the token endpoint, or an API route (counted, then any
+   * queued API fault, then the Bearer check, then the route table).
+   */
+  async #dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://stand-in');
     const path = url.pathname;
-    if (/^(\/v4\.0\/(words|cells))?\/connect\/token$/.test(path)) return this.#token(req, res);
+    if (TOKEN_PATHS.has(path)) return serveTokenRequest(this, this.#token, req, res);
 
     this.apiRequests++;
     res.once('close', () => {
@@ -341,258 +233,18 @@ export class AsposeStandIn {
         return this.#record(req, path, false, send(res, 401, { error: 'invalid_token', error_description: 'The access token is missing, expired or revoked' }));
       }
     }
-    this.#record(req, path, authorized, await this.#api(req, res, url));
+    const method = req.method ?? 'GET';
+    const { handler, params } = findStandInRoute(method, path);
+    this.#record(req, path, authorized, await handler({ req, res, url, method, params, host: this, ocrTasks: this.#ocrTasks }));
   }
 
   #record(req: IncomingMessage, path: string, authorized: boolean, status: number): void {
     this.log.push({ method: req.method ?? 'GET', path, authorized, status });
     if (this.log.length > 1000) this.log.shift();
   }
-
-  async #token(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    this.tokenRequests++;
-    const raw = await readBody(req, 64 * 1024);
-    const form = new URLSearchParams(raw.toString('utf8'));
-    let id = form.get('client_id');
-    let secret = form.get('client_secret');
-    const basic = /^Basic (.+)$/i.exec(req.headers.authorization ?? '');
-    if (basic) {
-      const [u, p] = Buffer.from(basic[1], 'base64').toString('utf8').split(':');
-      id = decodeURIComponent(u ?? '');
-      secret = decodeURIComponent(p ?? '');
-    }
-    const key = pairKey(id ?? '', secret ?? '');
-    const locked = this.#lockedOut(key);
-    if (locked) {
-      this.tokenRateLimited++;
-      return void send(
-        res,
-        429,
-        { error: 'too_many_requests', error_description: 'Too many failed token requests for this client: try again later' },
-        { 'retry-after': String(locked.retryAfterSec) },
-      );
-    }
-    // Every answer below goes through here, so the rate limit counts it before the client can see it.
-    const answer = (status: number, body: unknown, headers?: Record<string, string>) => {
-      this.#countAnswer(key, status);
-      send(res, status, body, headers);
-    };
-    const fault = this.#faults.shift();
-    if (fault) {
-      switch (fault.kind) {
-        case 'hang':
-          return;
-        case 'reset':
-          req.socket.destroy();
-          return;
-        case 'non-json':
-          res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>Service temporarily unavailable</body></html>');
-          return;
-        case 'truncated':
-          res.writeHead(200, { 'content-type': 'application/json', 'content-length': '200' });
-          res.write('{"access_token":"eyJhbGciOi');
-          setTimeout(() => req.socket.destroy(), 10);
-          return;
-        case 'status':
-          answer(fault.status, fault.body ?? { error: 'temporarily_unavailable' }, fault.headers);
-          return;
-        case 'delay':
-          await new Promise((r) => setTimeout(r, fault.ms));
-          break;
-      }
-    }
-    if (req.method !== 'POST') return void answer(405, { error: 'invalid_request', error_description: 'use POST' });
-    if (!String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
-      return void answer(400, { error: 'invalid_request', error_description: 'content-type must be application/x-www-form-urlencoded' });
-    }
-    if (form.get('grant_type') !== 'client_credentials') {
-      return void answer(400, { error: 'unsupported_grant_type', error_description: 'grant_type must be client_credentials' });
-    }
-    if (id !== this.clientId || secret !== this.clientSecret) {
-      return void answer(400, { error: 'invalid_client' });
-    }
-    const body: Record<string, unknown> = { access_token: this.issueToken(), token_type: 'Bearer' };
-    if (!this.omitExpiresIn) body.expires_in = this.tokenLifetimeSec;
-    answer(200, body, { 'cache-control': 'no-store' });
-  }
-
-  async #api(req: IncomingMessage, res: ServerResponse, url: URL): Promise<number> {
-    const path = url.pathname;
-    const method = req.method ?? 'GET';
-    const requestId = randomUUID();
-    let m: RegExpExecArray | null;
-
-    if ((m = /^\/__stand-in\/slow\/(\d+)$/.exec(path))) {
-      await drain(req);
-      await new Promise<void>((resolve) => {
-        // Stop sleeping when the client hangs up, so no timer outlives the request.
-        const timer = setTimeout(resolve, Number(m![1]));
-        res.once('close', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-      return send(res, 200, { slept: Number(m[1]) });
-    }
-    if (path === '/__stand-in/redirect') {
-      await drain(req);
-      res.writeHead(Number(url.searchParams.get('status') ?? 302), { location: url.searchParams.get('to') ?? '/' }).end();
-      return 302;
-    }
-    if ((m = /^\/__stand-in\/bytes\/(\d+)$/.exec(path))) {
-      await drain(req);
-      return this.#bytes(res, Number(m[1]));
-    }
-    if ((m = /^\/v4\.0\/words\/storage\/file\/(.+)$/.exec(path)) && method === 'PUT') {
-      let bytes = 0;
-      for await (const chunk of req) {
-        bytes += (chunk as Buffer).length;
-        this.uploadedBytes += (chunk as Buffer).length;
-      }
-      return send(res, 200, { Uploaded: [decodeURIComponent(m[1])], Errors: [], Bytes: bytes, RequestId: requestId });
-    }
-    if ((m = /^\/v4\.0\/words\/([^/]+)$/.exec(path)) && method === 'GET') {
-      const name = decodeURIComponent(m[1]);
-      if (name.startsWith('missing')) {
-        return send(res, 404, {
-          RequestId: requestId,
-          Error: {
-            Code: 'ErrorItemNotFound',
-            Message: `Error while loading file '${name}' from storage: AmazonS3 Storage exception: The specified key does not exist.`,
-            Description: 'Operation Failed. Item Not Found.',
-          },
-        });
-      }
-      return send(res, 200, {
-        RequestId: requestId,
-        Document: {
-          Links: [{ Href: `${this.url}/v4.0/words/${encodeURIComponent(name)}`, Rel: 'self' }],
-          FileName: name,
-          SourceFormat: name.toLowerCase().endsWith('.doc') ? 'Doc' : 'Docx',
-          IsEncrypted: false,
-          IsSigned: false,
-          DocumentProperties: { Link: { Href: `${this.url}/v4.0/words/${encodeURIComponent(name)}/documentProperties`, Rel: 'self' } },
-        },
-      });
-    }
-    // `GET /v4.0/barcode/generate/{barcodeType}` is the real BarCode v4 route; the bare path takes `barcodeType` as a parameter.
-    if ((m = /^\/v4\.0\/barcode\/generate(?:\/([^/]+))?$/.exec(path)) && (method === 'GET' || method === 'POST')) {
-      let params: Record<string, string | undefined> = Object.fromEntries(url.searchParams);
-      if (method === 'POST') {
-        const raw = (await readBody(req, 1024 * 1024)).toString('utf8');
-        try {
-          params = { ...params, ...(JSON.parse(raw || '{}') as Record<string, string>) };
-        } catch {
-          return send(res, 400, {
-            requestId,
-            error: { code: 'BadRequest', message: 'Body is not valid JSON', description: 'Operation Failed.', dateTime: new Date().toISOString() },
-          });
-        }
-      }
-      const data = params.data ?? params.Data;
-      if (!data) {
-        return send(res, 400, {
-          requestId,
-          error: { code: 'BadRequest', message: "The 'data' parameter is required", description: 'Operation Failed.', dateTime: new Date().toISOString() },
-        });
-      }
-      const svg = barcodeSvg(
-        String((m[1] === undefined ? undefined : decodeURIComponent(m[1])) ?? params.barcodeType ?? params.type ?? 'Code128'),
-        String(data),
-      );
-      res.writeHead(200, { 'content-type': 'image/svg+xml', 'content-length': Buffer.byteLength(svg) }).end(svg);
-      return 200;
-    }
-    if (path === '/v5.0/ocr/RecognizeImage' && method === 'POST') {
-      const raw = await readBody(req, 32 * 1024 * 1024);
-      const id = randomUUID();
-      this.#tasks.set(id, `Recognized ${raw.length} bytes of image`);
-      res.writeHead(200, { 'content-type': 'text/plain' }).end(id);
-      return 200;
-    }
-    if (path === '/v5.0/ocr/RecognizeImage' && method === 'GET') {
-      const id = url.searchParams.get('id') ?? '';
-      const text = this.#tasks.get(id);
-      if (text === undefined) return send(res, 404, { requestId, error: { code: 'TaskNotFound', message: `No task ${id}` } });
-      return send(res, 200, { id, taskStatus: 'Completed', results: [{ type: 'Text', data: Buffer.from(text).toString('base64') }], error: null });
-    }
-    if (/^\/v\d\.\d\//.test(path) || path === '/__stand-in/headers') {
-      let bytes = 0;
-      for await (const chunk of req) bytes += (chunk as Buffer).length;
-      const headers: Record<string, string | string[] | undefined> = { ...req.headers };
-      if (headers.authorization) headers.authorization = '[valid bearer token]';
-      const extra: Record<string, string> = path === '/__stand-in/headers' ? Object.fromEntries(url.searchParams) : {};
-      return send(res, 200, { method, path, query: Object.fromEntries(url.searchParams), headers, bodyBytes: bytes }, extra);
-    }
-    await drain(req);
-    return send(res, 404, { RequestId: requestId, Error: { Code: 'NotFound', Message: `No stand-in route for ${method} ${path}` } });
-  }
-
-  /** Streams `total` bytes in 64 KiB chunks, waiting for `drain` so nothing piles up in memory. */
-  async #bytes(res: ServerResponse, total: number): Promise<number> {
-    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': total });
-    const chunk = Buffer.alloc(64 * 1024, 0x61);
-    let left = total;
-    while (left > 0 && !res.destroyed) {
-      const n = Math.min(left, chunk.length);
-      left -= n;
-      this.streamedBytes += n;
-      if (!res.write(n === chunk.length ? chunk : chunk.subarray(0, n))) {
-        await new Promise<void>((resolve) => {
-          const done = () => {
-            res.off('drain', done);
-            res.off('close', done);
-            resolve();
-          };
-          res.on('drain', done);
-          res.on('close', done);
-        });
-      }
-    }
-    res.end();
-    return 200;
-  }
 }
 
 /** Starts an {@link AsposeStandIn} on an ephemeral loopback port. */
 export async function startAsposeStandIn(options: AsposeStandInOptions = {}): Promise<AsposeStandIn> {
   return new AsposeStandIn(options).listen(options.host, options.port);
-}
-
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): number {
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers }).end(text);
-  return status;
-}
-
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size <= limit) chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
-
-async function drain(req: IncomingMessage): Promise<void> {
-  for await (const _ of req) void _;
-}
-
-/** The rate limit's key for a pair: a hash, so the map never holds a secret as it is. */
-function pairKey(clientId: string, clientSecret: string): string {
-  return createHash('sha256').update(clientId).update('\0').update(clientSecret).digest('hex');
-}
-
-function b64url(s: string): string {
-  return Buffer.from(s).toString('base64url');
-}
-
-function barcodeSvg(type: string, data: string): string {
-  const bars = [...Buffer.from(`${type}:${data}`)].map((b, i) => `<rect x="${i * 6}" y="0" width="${(b % 4) + 1}" height="60"/>`).join('');
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${data.length * 6 + 60}" height="80"><title>${type}: ${escapeXml(data)}</title>${bars}</svg>`;
-}
-
-function escapeXml(s: string): string {
-  return s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
