@@ -20,7 +20,7 @@ import {
 } from 'aspose-cloud-auth/nestjs';
 import { startAsposeStandIn } from 'aspose-cloud-auth/testing';
 
-// --- Quick start -------------------------------------------------------------
+// --- Quick start (README.md: Quick start: NestJS, with the same code) ----------
 export namespace QuickStart {
   @Module({
     imports: [AsposeAuthModule.forRootAsync()], // reads ASPOSE_CLIENT_ID and ASPOSE_CLIENT_SECRET
