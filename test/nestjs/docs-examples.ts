@@ -6,7 +6,7 @@
 import { Controller, Get, Injectable, Module, Param } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
-import { Test } from '@nestjs/testing';
+import { Test, type TestingModule } from '@nestjs/testing';
 import { lastValueFrom, timeout, type Observable } from 'rxjs';
 import { AsposeClient, AsposePresets, TokenService } from 'aspose-cloud-auth';
 import {
@@ -18,9 +18,9 @@ import {
   type AsposeAuthModuleOptions,
   type AsposeAuthOptionsFactory,
 } from 'aspose-cloud-auth/nestjs';
-import { startAsposeStandIn } from 'aspose-cloud-auth/testing';
+import { startAsposeStandIn, type AsposeStandIn } from 'aspose-cloud-auth/testing';
 
-// --- Quick start -------------------------------------------------------------
+// --- Quick start (README.md: Quick start: NestJS, with the same code) ----------
 export namespace QuickStart {
   @Module({
     imports: [AsposeAuthModule.forRootAsync()], // reads ASPOSE_CLIENT_ID and ASPOSE_CLIENT_SECRET
@@ -171,5 +171,37 @@ export namespace Testing {
     console.log(await reports.format('report.docx'), standIn.tokenRequests); // Docx 1
     await moduleRef.close();
     await standIn.close();
+  }
+}
+
+// --- Testing a Nest 12 app with vitest (and jest): the spec --------------------
+// Wrapped in a function so that type-checking this file registers no tests.
+export namespace Nest12Spec {
+  const ReportsService = QuickStart.ReportsService;
+
+  export function spec(): void {
+    describe('ReportsService', () => {
+      let standIn: AsposeStandIn;
+      let moduleRef: TestingModule;
+
+      beforeEach(async () => {
+        standIn = await startAsposeStandIn();
+        moduleRef = await Test.createTestingModule({
+          imports: [AsposeAuthModule.forRoot({ clientId: standIn.clientId, clientSecret: standIn.clientSecret, baseUrl: standIn.url })],
+          providers: [ReportsService],
+        }).compile();
+      });
+
+      afterEach(async () => {
+        await moduleRef.close(); // closes the client: nothing left open
+        await standIn.close();
+      });
+
+      it('reads the document format, all calls on one token', async () => {
+        const reports = moduleRef.get(ReportsService);
+        expect(await Promise.all([reports.format('a.docx'), reports.format('b.doc')])).toEqual(['Docx', 'Doc']);
+        expect(standIn.tokenRequests).toBe(1);
+      });
+    });
   }
 }

@@ -19,7 +19,7 @@ import {
 import { startAsposeStandIn } from 'aspose-cloud-auth/testing';
 
 export async function quickStart(): Promise<void> {
-  // README: Quick start
+  // README: Quick start: plain Node.js
   const aspose = new AsposeClient({
     clientId: process.env.ASPOSE_CLIENT_ID,
     clientSecret: process.env.ASPOSE_CLIENT_SECRET,
