@@ -4,7 +4,16 @@ import type { Dispatcher } from 'undici';
 import { Agent } from './undici.js';
 import { toUndiciDispatcher } from './foreign-dispatcher.js';
 import { RequestLimits } from './request-limits.js';
-import { AsposeApiError, AsposeError, AsposeRequestError } from '../errors/errors.js';
+import {
+  AsposeAbortError,
+  AsposeApiError,
+  AsposeApiInvalidResponseError,
+  AsposeArgumentError,
+  AsposeConfigError,
+  AsposeError,
+  AsposeNetworkError,
+  AsposeTimeoutError,
+} from '../errors/errors.js';
 import { MAX_REDACTED_LENGTH, RedactorCache, redactErrorData, redactHeaders } from '../errors/redact.js';
 import { resolveOptions, type AsposeClientOptions as BaseClientOptions, type ResolvedOptions } from '../config/options.js';
 import { TokenService } from '../token/token-service.js';
@@ -67,6 +76,8 @@ export type AsposeJsonOptions = Omit<AsposeRequestOptions, 'method' | 'path' | '
 /** undici's response data, as `request()` resolves it. */
 export type AsposeResponse = Dispatcher.ResponseData;
 
+const kAsposeClient = Symbol.for('aspose-cloud-auth.AsposeClient');
+
 /**
  * An HTTP client for the Aspose Cloud (or GroupDocs Cloud) REST APIs, on
  * undici, with the token handled for you: cached, refreshed ahead of expiry,
@@ -83,6 +94,10 @@ export type AsposeResponse = Dispatcher.ResponseData;
  *   {@link AsposeApiError} on a non-2xx answer.
  * - {@link dispatcher} is the authenticated undici dispatcher, for
  *   `undici.request(url, { dispatcher })` or `fetch(url, { dispatcher })`.
+ *
+ * `instanceof AsposeClient` holds for a client from either module format of
+ * this package (an ESM app handing its client to a CommonJS adapter, say):
+ * it checks a `Symbol.for` brand, as the error classes do.
  */
 export class AsposeClient {
   /** The token service behind this client. */
@@ -107,7 +122,8 @@ export class AsposeClient {
   constructor(options: AsposeClientOptions) {
     let resolved: ResolvedOptions;
     if (options?.tokens) {
-      if (!(options.tokens instanceof TokenService)) throw new AsposeError('ERR_ASPOSE_CONFIG', 'options.tokens must be a TokenService');
+      if (!(options.tokens instanceof TokenService))
+        throw new AsposeConfigError([{ option: 'tokens', problem: 'must be a TokenService' }], { source: 'AsposeClient options' });
       const t = options.tokens;
       resolved = resolveOptions({
         ...options,
@@ -152,8 +168,9 @@ export class AsposeClient {
    * Sends a request and resolves undici's response data. Does not throw on
    * HTTP status; always consume or `body.dump()` the body so the socket is reused.
    *
-   * @throws {AsposeRequestError} on timeout (`ERR_ASPOSE_TIMEOUT`), abort
-   *   (`ERR_ASPOSE_ABORTED`) or a network failure (`ERR_ASPOSE_NETWORK`).
+   * @throws {AsposeRequestError} on timeout ({@link AsposeTimeoutError}), abort
+   *   ({@link AsposeAbortError}) or a network failure ({@link AsposeNetworkError}).
+   * @throws {AsposeArgumentError} for a malformed `path` or `timeoutMs`, or a request undici refuses to send.
    * @throws {AsposeAuthError} when no token can be had.
    */
   async request(options: AsposeRequestOptions): Promise<AsposeResponse> {
@@ -162,10 +179,7 @@ export class AsposeClient {
     const headers = this.#defaultHeaders ? { ...this.#defaultHeaders, ...(options.headers && lowerCaseKeys(options.headers)) } : options.headers;
     const timeout = options.timeoutMs;
     if (timeout !== undefined && (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout < 0 || timeout > MAX_TIMEOUT_MS)) {
-      throw new AsposeError(
-        'ERR_ASPOSE_INVALID_ARGUMENT',
-        `timeoutMs must be a whole number of ms from 0 to ${MAX_TIMEOUT_MS} (got ${JSON.stringify(timeout)?.slice(0, 40)})`,
-      );
+      throw new AsposeArgumentError(`timeoutMs must be a whole number of ms from 0 to ${MAX_TIMEOUT_MS} (got ${JSON.stringify(timeout)?.slice(0, 40)})`);
     }
     try {
       return await this.dispatcher.request({
@@ -216,10 +230,7 @@ export class AsposeClient {
   async close(options: AsposeCloseOptions = {}): Promise<void> {
     const bound = options.force === true ? 0 : options.timeoutMs;
     if (bound !== undefined && (typeof bound !== 'number' || !Number.isFinite(bound) || bound < 0)) {
-      throw new AsposeError(
-        'ERR_ASPOSE_INVALID_ARGUMENT',
-        `close({ timeoutMs }) must be a number of ms, 0 or more (got ${JSON.stringify(bound)?.slice(0, 40)})`,
-      );
+      throw new AsposeArgumentError(`close({ timeoutMs }) must be a number of ms, 0 or more (got ${JSON.stringify(bound)?.slice(0, 40)})`);
     }
     const drained = this.#limits.close(bound);
     if (!this.#closed) {
@@ -277,10 +288,15 @@ export class AsposeClient {
       // server's text: redacted like an error body.
       const redact = this.#redactors.for(this.tokens.sensitiveValues());
       const type = res.headers['content-type'];
-      throw new AsposeRequestError(
-        'ERR_ASPOSE_API_INVALID_RESPONSE',
+      throw new AsposeApiInvalidResponseError(
         `Aspose API answered ${status} to ${method} ${redact(pathOnly(path))} with a body that is not JSON (${type === undefined ? 'no content-type' : redact(String(type)).slice(0, 200)}): use request() for binary or text answers`,
-        { method, path: redact(pathOnly(path)), cause: new SyntaxError(redact((err as Error).message).slice(0, 300)) },
+        {
+          status,
+          method,
+          path: redact(pathOnly(path)),
+          headers: redactHeaders(res.headers, redact),
+          cause: new SyntaxError(redact((err as Error).message).slice(0, 300)),
+        },
       );
     }
   }
@@ -295,8 +311,7 @@ export class AsposeClient {
       origin = u.origin;
       full = u.pathname + u.search;
     } else {
-      throw new AsposeError(
-        'ERR_ASPOSE_INVALID_ARGUMENT',
+      throw new AsposeArgumentError(
         `path must start with a single "/" (relative to baseUrl) or be an absolute http(s) URL (got ${JSON.stringify(String(path).slice(0, 60))})`,
       );
     }
@@ -316,17 +331,27 @@ export class AsposeClient {
     const details = { method, path: pathOnly(path), cause: err };
     if (e?.code === 'UND_ERR_INVALID_ARG') {
       // undici refused the request before sending it (a header value with a line break, say).
-      return new AsposeError('ERR_ASPOSE_INVALID_ARGUMENT', `${where} was not sent: ${e.message ?? 'invalid argument'}`, { cause: err });
+      return new AsposeArgumentError(`${where} was not sent: ${e.message ?? 'invalid argument'}`, { cause: err });
     }
     if (e?.code === 'UND_ERR_HEADERS_TIMEOUT' || e?.code === 'UND_ERR_BODY_TIMEOUT' || e?.code === 'UND_ERR_CONNECT_TIMEOUT' || e?.name === 'TimeoutError') {
-      return new AsposeRequestError('ERR_ASPOSE_TIMEOUT', `${where} timed out (${e.code ?? e.name}): raise timeoutMs if the operation is slow`, details);
+      return new AsposeTimeoutError(`${where} timed out (${e.code ?? e.name}): raise timeoutMs if the operation is slow`, details);
     }
     if (signal?.aborted || e?.name === 'AbortError' || e?.code === 'UND_ERR_ABORTED') {
       const reason = signal?.reason as { name?: string } | undefined;
-      if (reason?.name === 'TimeoutError') return new AsposeRequestError('ERR_ASPOSE_TIMEOUT', `${where} timed out (the signal's timeout fired)`, details);
-      return new AsposeRequestError('ERR_ASPOSE_ABORTED', `${where} was aborted`, details);
+      if (reason?.name === 'TimeoutError') return new AsposeTimeoutError(`${where} timed out (the signal's timeout fired)`, details);
+      return new AsposeAbortError(`${where} was aborted`, details);
     }
-    return new AsposeRequestError('ERR_ASPOSE_NETWORK', `${where} failed: ${e?.code ?? e?.name ?? 'Error'}${e?.message ? ` (${e.message})` : ''}`, details);
+    return new AsposeNetworkError(`${where} failed: ${e?.code ?? e?.name ?? 'Error'}${e?.message ? ` (${e.message})` : ''}`, details);
+  }
+
+  /** True for an {@link AsposeClient} from either module format of this package. */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[kAsposeClient] === true;
+  }
+
+  /** @internal The brand `instanceof` checks. */
+  get [kAsposeClient](): true {
+    return true;
   }
 
   toJSON(): object {
@@ -390,7 +415,7 @@ function encodePath(path: string): string {
   try {
     return path.replace(UNSAFE_IN_PATH_ALL, (s) => encodeURI(s));
   } catch {
-    throw new AsposeError('ERR_ASPOSE_INVALID_ARGUMENT', 'path contains a lone UTF-16 surrogate, which cannot be sent in a URL');
+    throw new AsposeArgumentError('path contains a lone UTF-16 surrogate, which cannot be sent in a URL');
   }
 }
 

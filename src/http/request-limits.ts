@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { AsposeRequestError } from '../errors/errors.js';
+import { AsposeAbortError, AsposeTimeoutError } from '../errors/errors.js';
 import { watchUpload, type UploadObserver } from './upload-progress.js';
 
 type Handler = Dispatcher.DispatchHandler;
@@ -58,7 +58,7 @@ export class RequestLimits {
   readonly #active = new Set<LimitedRequest>();
   /** Requests waiting for a turn, oldest first (a Set keeps insertion order, and leaving it is O(1) from anywhere). */
   readonly #queue = new Set<LimitedRequest>();
-  #closing: { reason: AsposeRequestError } | undefined;
+  #closing: { reason: AsposeAbortError } | undefined;
   /** Set once close()'s bound ran out: turns end, and no waiting request is given one. */
   #aborting = false;
   #idle: (() => void)[] = [];
@@ -79,7 +79,7 @@ export class RequestLimits {
   }
 
   /** @internal */
-  closedError(): AsposeRequestError | undefined {
+  closedError(): AsposeAbortError | undefined {
     return this.#closing?.reason;
   }
 
@@ -116,7 +116,7 @@ export class RequestLimits {
    * `timeoutMs: 0` aborts them at once.
    */
   async close(timeoutMs: number | undefined): Promise<void> {
-    this.#closing ??= { reason: new AsposeRequestError('ERR_ASPOSE_ABORTED', 'The AsposeClient was closed', { method: '', path: '' }) };
+    this.#closing ??= { reason: new AsposeAbortError('The AsposeClient was closed', { method: '', path: '' }) };
     if (this.pending === 0) return;
     const idle = new Promise<void>((resolve) => this.#idle.push(resolve));
     if (timeoutMs === undefined) return idle;
@@ -132,8 +132,7 @@ export class RequestLimits {
     for (const request of [...this.#queue, ...this.#active]) {
       request.abort(
         (method, path) =>
-          new AsposeRequestError(
-            'ERR_ASPOSE_ABORTED',
+          new AsposeAbortError(
             `${method} ${path} was aborted: the AsposeClient was closed with a bound of ${timeoutMs} ms and the request was still under way`,
             { method, path },
           ),
@@ -206,7 +205,7 @@ export class LimitedRequest implements Handler, UploadObserver {
       const { method, path } = this.#where();
       this.#handler.onResponseError?.(
         new QueuedController(this),
-        new AsposeRequestError('ERR_ASPOSE_ABORTED', `${method} ${path} was not sent: the AsposeClient is closed`, { method, path }),
+        new AsposeAbortError(`${method} ${path} was not sent: the AsposeClient is closed`, { method, path }),
       );
       return false;
     }
@@ -273,28 +272,24 @@ export class LimitedRequest implements Handler, UploadObserver {
     this.abort((method, path) => {
       const details = { method, path };
       if (phase === 2) {
-        return new AsposeRequestError(
-          'ERR_ASPOSE_TIMEOUT',
+        return new AsposeTimeoutError(
           `${method} ${path}: the answer's body made no progress for ${limit} ms (timeoutMs), whether the server stalled or the reader stopped reading; the request was cancelled`,
           details,
         );
       }
       if (phase === 0) {
-        return new AsposeRequestError(
-          'ERR_ASPOSE_TIMEOUT',
+        return new AsposeTimeoutError(
           `${method} ${path} timed out after ${limit} ms (timeoutMs) still waiting for one of the ${connections} connections (connections): raise connections, or timeoutMs if calls are slow`,
           details,
         );
       }
       if (uploading) {
-        return new AsposeRequestError(
-          'ERR_ASPOSE_TIMEOUT',
+        return new AsposeTimeoutError(
           `${method} ${path}: the request body made no progress for ${limit} ms (timeoutMs) while it was being sent; the request was cancelled`,
           details,
         );
       }
-      return new AsposeRequestError(
-        'ERR_ASPOSE_TIMEOUT',
+      return new AsposeTimeoutError(
         `${method} ${path} timed out after ${limit} ms (timeoutMs) without the answer's headers: raise timeoutMs if the operation is slow`,
         details,
       );

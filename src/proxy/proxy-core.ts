@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AsposeConfigError, type AsposeError, type ConfigIssue } from '../errors/errors.js';
-import type { AsposeClient } from '../http/aspose-client.js';
-import { isAsposeClient } from '../middleware/shared-client.js';
+import { AsposeClient } from '../http/aspose-client.js';
 import { isAllowed, parseAllowList, type AllowRule } from './allow-list.js';
 import { isAlwaysDropped, isClientAddressHeader, requestHeadersForUpstream, transferEncodingProblem, type RequestHeaderRules } from './header-filter.js';
 import { checkTarget, isTokenEndpoint } from './path-guard.js';
@@ -66,8 +65,9 @@ export interface AsposeProxyOptions {
    * Called with each upstream failure the proxy turns into a 502 or 504 (a
    * timeout, a network failure, no token), each upstream failure that cuts
    * an answer already started, and each unexpected failure inside the proxy
-   * (answered 500 `ERR_ASPOSE_PROXY_INTERNAL`; reported with the code
-   * `ERR_ASPOSE_INVALID_ARGUMENT` and what was thrown as `cause`), so your
+   * (answered 500 `ERR_ASPOSE_PROXY_INTERNAL`; reported as an
+   * `AsposeProxyInternalError`, with the same code and what was thrown as
+   * `cause`), so your
    * logs get the detail that the browser does not. The error holds no
    * secret or token.
    */
@@ -157,7 +157,7 @@ export function createAsposeProxy(options: AsposeProxyOptions): AsposeProxy {
   if (maxBodyBytes !== undefined && !(maxBodyBytes === Infinity || (Number.isInteger(maxBodyBytes) && maxBodyBytes >= 0))) {
     issues.push({ option: 'maxBodyBytes', problem: 'must be a whole number of bytes' });
   }
-  if (options.client !== undefined && !isAsposeClient(options.client)) {
+  if (options.client !== undefined && !(options.client instanceof AsposeClient)) {
     issues.push({ option: 'client', problem: 'must be an AsposeClient' });
   }
   if (onError !== undefined && typeof onError !== 'function') issues.push({ option: 'onError', problem: 'must be a function' });
@@ -249,7 +249,7 @@ export function createAsposeProxy(options: AsposeProxyOptions): AsposeProxy {
     if (client === undefined || client === null) {
       return fail(500, 'ERR_ASPOSE_CONFIG', 'asposeProxy has no client: pass { client } or mount asposeAuth() in front of it');
     }
-    if (!isAsposeClient(client)) {
+    if (!(client instanceof AsposeClient)) {
       return fail(
         500,
         'ERR_ASPOSE_CONFIG',
@@ -317,7 +317,7 @@ export function createAsposeProxy(options: AsposeProxyOptions): AsposeProxy {
       }
     }
     try {
-      report(internalError(err, req.method, target, isAsposeClient(client) ? client.tokens : undefined), req);
+      report(internalError(err, req.method, target, client instanceof AsposeClient ? client.tokens : undefined), req);
     } catch {
       // reporting must not turn into the failure it reports
     }

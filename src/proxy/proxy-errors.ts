@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { AsposeError } from '../errors/errors.js';
+import { AsposeProxyInternalError } from '../errors/errors.js';
 import { redactorFor, type SecretSource } from './header-filter.js';
 
 /**
@@ -88,10 +88,8 @@ const QUOTE_MAX = 500;
 
 /**
  * What `onError` gets for an unexpected failure inside the proxy (answered
- * 500 `ERR_ASPOSE_PROXY_INTERNAL`). The core's closed set of codes has none
- * for a proxy bug, so it carries `ERR_ASPOSE_INVALID_ARGUMENT`: most such
- * failures come from a request that code in front of the proxy left in a
- * state it cannot use. Its `cause` is a copy of what was thrown (name,
+ * 500 `ERR_ASPOSE_PROXY_INTERNAL`): an {@link AsposeProxyInternalError} with
+ * the same code. Its `cause` is a copy of what was thrown (name,
  * message, stack and a string `code`), never the thrown object itself,
  * whose other fields could hold anything; the copy and the message are
  * redacted with the client's secrets, and the generic rules (Bearer
@@ -99,7 +97,7 @@ const QUOTE_MAX = 500;
  *
  * @internal
  */
-export function internalError(thrown: unknown, method: unknown, target: string, source: SecretSource | undefined): AsposeError {
+export function internalError(thrown: unknown, method: unknown, target: string, source: SecretSource | undefined): AsposeProxyInternalError {
   let secrets: readonly string[] = [];
   try {
     if (source !== undefined) secrets = source.sensitiveValues();
@@ -117,8 +115,7 @@ export function internalError(thrown: unknown, method: unknown, target: string, 
   const query = target.indexOf('?');
   const path = redactor(query >= 0 ? target.slice(0, query) : target).slice(0, QUOTE_MAX);
   const where = `${typeof method === 'string' ? method.slice(0, 20) : 'request'} ${path}`;
-  return new AsposeError(
-    'ERR_ASPOSE_INVALID_ARGUMENT',
+  return new AsposeProxyInternalError(
     `asposeProxy failed unexpectedly on ${where} and answered 500 ERR_ASPOSE_PROXY_INTERNAL: ${name}${message ? `: ${message.slice(0, QUOTE_MAX)}` : ''}`,
     { cause: copy },
   );

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
-import { AsposeError, AsposeRequestError } from '../errors/errors.js';
+import { AsposeError, AsposeNetworkError, AsposeTimeoutError } from '../errors/errors.js';
 import { redactErrorData } from '../errors/redact.js';
 import { holdsSecret, redactorFor, responseHeadersForClient, withoutSecrets, type SecretSource } from './header-filter.js';
 import { sendProxyError } from './proxy-errors.js';
@@ -205,15 +205,7 @@ function toAsposeError(err: Error, method: string, path: string, midBody: boolea
   const where = `${method} ${path}`;
   const when = midBody ? ' while its answer was streaming' : '';
   if (e.code === 'UND_ERR_HEADERS_TIMEOUT' || e.code === 'UND_ERR_BODY_TIMEOUT' || e.code === 'UND_ERR_CONNECT_TIMEOUT') {
-    return new AsposeRequestError(
-      'ERR_ASPOSE_TIMEOUT',
-      `${where} through the proxy timed out${when} (${e.code}): raise the proxy's timeoutMs if the operation is slow`,
-      details,
-    );
+    return new AsposeTimeoutError(`${where} through the proxy timed out${when} (${e.code}): raise the proxy's timeoutMs if the operation is slow`, details);
   }
-  return new AsposeRequestError(
-    'ERR_ASPOSE_NETWORK',
-    `${where} through the proxy failed${when}: ${e.code ?? e.name ?? 'Error'}${e.message ? ` (${e.message})` : ''}`,
-    details,
-  );
+  return new AsposeNetworkError(`${where} through the proxy failed${when}: ${e.code ?? e.name ?? 'Error'}${e.message ? ` (${e.message})` : ''}`, details);
 }

@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { Agent } from '../http/undici.js';
-import { AsposeAuthError, AsposeConfigError, AsposeError } from '../errors/errors.js';
+import { authErrorLike, AsposeAbortError, AsposeAuthError, AsposeAuthUnavailableError, AsposeConfigError, type AsposeError } from '../errors/errors.js';
 import {
   resolveOptions,
   type AsposeAuthMode,
@@ -70,6 +70,8 @@ const MAX_PAIRS = 8;
 /** Secrets (and their pairs) kept for redaction: the current one and a few before it. */
 const RECENT_CREDENTIALS = 4;
 
+const kTokenService = Symbol.for('aspose-cloud-auth.TokenService');
+
 /**
  * Gets, caches and refreshes Aspose Cloud access tokens (OAuth 2.0
  * `client_credentials`).
@@ -112,6 +114,9 @@ const RECENT_CREDENTIALS = 4;
  *
  * The client secret and tokens are kept in private fields: `util.inspect` and
  * `JSON.stringify` of the service never show them, nor call credential functions.
+ *
+ * `instanceof TokenService` holds for a service from either module format of
+ * this package: it checks a `Symbol.for` brand, as the error classes do.
  */
 export class TokenService {
   readonly #opts: ResolvedOptions;
@@ -312,7 +317,7 @@ export class TokenService {
    * Idempotent; resolves once the connections are closed.
    */
   async close(): Promise<void> {
-    this.#closed.abort(new AsposeError('ERR_ASPOSE_ABORTED', 'TokenService closed'));
+    this.#closed.abort(new AsposeAbortError('TokenService closed', { method: '', path: '' }));
     this.#current = undefined;
     const own = this.#ownAgent;
     this.#ownAgent = undefined;
@@ -446,8 +451,7 @@ export class TokenService {
         { option: 'auth', problem: `is 'none', so there is no access token: set auth to 'client_credentials' with clientId and clientSecret to use tokens` },
       ]);
     }
-    return new AsposeAuthError(
-      'ERR_ASPOSE_AUTH_UNAVAILABLE',
+    return new AsposeAuthUnavailableError(
       force
         ? `Cannot refresh a static access token: use auth 'client_credentials' with clientId and clientSecret for refreshable tokens`
         : 'The static access token has expired: supply a new accessToken, or use clientId and clientSecret so tokens refresh by themselves',
@@ -558,7 +562,7 @@ export class TokenService {
         this.#stats.failures++;
         const gaveUp =
           result.transient && attempt > 1
-            ? new AsposeAuthError('ERR_ASPOSE_AUTH_UNAVAILABLE', `${error.message} (gave up after ${attempt} attempts in ${Date.now() - started} ms)`, {
+            ? new AsposeAuthUnavailableError(`${error.message} (gave up after ${attempt} attempts in ${Date.now() - started} ms)`, {
                 status: error.status,
                 oauthError: error.oauthError,
                 oauthErrorDescription: error.oauthErrorDescription,
@@ -600,6 +604,16 @@ export class TokenService {
     });
   }
 
+  /** True for a {@link TokenService} from either module format of this package. */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[kTokenService] === true;
+  }
+
+  /** @internal The brand `instanceof` checks. */
+  get [kTokenService](): true {
+    return true;
+  }
+
   toJSON(): object {
     // Never calls a credential function: it may be a vault read, and its value may be secret.
     const clientId = this.#opts.clientId ?? (this.#credentials?.dynamic ? '(from a function)' : undefined);
@@ -612,17 +626,24 @@ export class TokenService {
 }
 
 function closedError(): AsposeAuthError {
-  return new AsposeAuthError('ERR_ASPOSE_AUTH_UNAVAILABLE', 'TokenService is closed', { attempts: 0 });
+  return new AsposeAuthUnavailableError('TokenService is closed', { attempts: 0 });
 }
 
+/** `error` as sent after `attempts` requests: the same error if it says so already, else a new one of its class. */
 function withAttempts(error: AsposeAuthError, attempts: number): AsposeAuthError {
   if (error.attempts === attempts) return error;
-  Object.defineProperty(error, 'attempts', { value: attempts });
-  return error;
+  return authErrorLike(error, error.message, {
+    status: error.status,
+    oauthError: error.oauthError,
+    oauthErrorDescription: error.oauthErrorDescription,
+    attempts,
+    retryAt: error.retryAt,
+    cause: error.cause,
+  });
 }
 
-function abortError(signal: AbortSignal): AsposeError {
-  return new AsposeError('ERR_ASPOSE_ABORTED', 'Stopped waiting for an access token: the signal was aborted', { cause: signal.reason });
+function abortError(signal: AbortSignal): AsposeAbortError {
+  return new AsposeAbortError('Stopped waiting for an access token: the signal was aborted', { method: '', path: '', cause: signal.reason });
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
