@@ -596,10 +596,12 @@ export class TokenService {
 
   #wait(p: Promise<CachedToken>, signal: AbortSignal | undefined): Promise<CachedToken> {
     if (!signal) return p;
-    if (signal.aborted) return Promise.reject(abortError(signal));
     return new Promise((resolve, reject) => {
       const onAbort = () => reject(abortError(signal));
-      signal.addEventListener('abort', onAbort, { once: true });
+      // The shared fetch is always handled here, even for a signal aborted already: a caller
+      // that stops waiting must not leave its failure to become an unhandled rejection.
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
       p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
     });
   }
