@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AsposeConfigError, type AsposeError, type ConfigIssue } from '../errors/errors.js';
+import { trimTrailingSlashes } from '../config/settings.js';
 import { AsposeClient } from '../http/aspose-client.js';
 import { isAllowed, parseAllowList, type AllowRule } from './allow-list.js';
 import { isAlwaysDropped, isClientAddressHeader, requestHeadersForUpstream, transferEncodingProblem, type RequestHeaderRules } from './header-filter.js';
@@ -100,21 +101,14 @@ export interface AsposeProxy {
 /** What {@link AsposeProxy.handle} returns for a request answered at once: one settled promise for all of them. */
 const SETTLED: Promise<void> = Promise.resolve();
 
-/** What the proxy derives once per client: its base path and same-origin token path, as pieces. */
+/**
+ * What the proxy derives once per client for its token-endpoint check: the
+ * base path and the same-origin token path, as pieces. (Where requests go is
+ * the client's business: see `AsposeClient.proxyDispatchOptions`.)
+ */
 interface ClientPaths {
-  /** The API origin: the only one the proxy ever sends to. */
-  origin: string;
-  /** The base URL's path, without a trailing slash (`''` for most). */
-  basePath: string;
   base: string[];
   token: string[] | undefined;
-}
-
-/** `path` without trailing slashes, in one backward scan (no regex over configured text). */
-function trimTrailingSlashes(path: string): string {
-  let end = path.length;
-  while (end > 0 && path.charCodeAt(end - 1) === 47 /* / */) end--;
-  return path.slice(0, end);
 }
 
 const pathPieces = (pathname: string): string[] =>
@@ -190,14 +184,9 @@ export function createAsposeProxy(options: AsposeProxyOptions): AsposeProxy {
   const pathsOf = (client: AsposeClient): ClientPaths => {
     let p = paths.get(client);
     if (p === undefined) {
-      const base = new URL(client.baseUrl);
+      const api = client.tokens.api;
       const token = new URL(client.tokens.tokenUrl);
-      p = {
-        origin: base.origin,
-        basePath: trimTrailingSlashes(base.pathname),
-        base: pathPieces(base.pathname),
-        token: token.origin === base.origin ? pathPieces(token.pathname) : undefined,
-      };
+      p = { base: pathPieces(api.basePath), token: token.origin === api.origin ? pathPieces(token.pathname) : undefined };
       paths.set(client, p);
     }
     return p;
@@ -285,16 +274,8 @@ export function createAsposeProxy(options: AsposeProxyOptions): AsposeProxy {
       body = new RequestBody(req, limit);
     }
 
-    const defaults = client.defaultHeaders;
     const exchange = new ProxyExchange(req, res, { method, path: checked.path, body, limit, tokens: client.tokens, report: (e) => report(e, req) });
-    return exchange.run(client.dispatcher, {
-      origin: cp.origin,
-      path: cp.basePath + checked.path + checked.search,
-      method: method,
-      headers: defaults ? { ...defaults, ...headers } : headers,
-      body: body ?? null,
-      ...(timeoutMs !== undefined ? { headersTimeout: timeoutMs, bodyTimeout: timeoutMs } : undefined),
-    });
+    return exchange.run(client.dispatcher, client.proxyDispatchOptions(method, checked.path + checked.search, headers, body ?? null, timeoutMs));
   }
 
   /**

@@ -1,14 +1,8 @@
 import { inspect } from 'node:util';
 import { Agent } from '../http/undici.js';
 import { authErrorLike, AsposeAbortError, AsposeAuthError, AsposeAuthUnavailableError, AsposeConfigError, type AsposeError } from '../errors/errors.js';
-import {
-  resolveOptions,
-  type AsposeAuthMode,
-  type AsposeDispatcher,
-  type AsposeLogger,
-  type ResolvedOptions,
-  type TokenServiceOptions,
-} from '../config/options.js';
+import type { AsposeAuthMode, AsposeDispatcher, AsposeLogger, TokenServiceOptions } from '../config/options.js';
+import { resolveTokenSettings, type ApiTarget, type TokenSettings } from '../config/settings.js';
 import { AccessToken } from './access-token.js';
 import { CredentialSource, type ClientCredentials } from './credential-source.js';
 import { readJwtTiming } from './jwt.js';
@@ -119,7 +113,8 @@ const kTokenService = Symbol.for('aspose-cloud-auth.TokenService');
  * this package: it checks a `Symbol.for` brand, as the error classes do.
  */
 export class TokenService {
-  readonly #opts: ResolvedOptions;
+  /** Resolved once, by this constructor or by the client that builds the service. Holds the credentials: never returned. */
+  readonly #opts: TokenSettings;
   /** The Client Id and Secret, or the functions giving them (`client_credentials` only). */
   readonly #credentials: CredentialSource | undefined;
   readonly #refusalPolicy: RefusalPolicy;
@@ -151,22 +146,19 @@ export class TokenService {
   /**
    * @throws {AsposeConfigError} naming every missing or malformed option.
    */
-  constructor(options: TokenServiceOptions) {
-    this.#opts = resolveOptions(options);
-    const o = this.#opts;
-    this.#credentials = o.auth === 'client_credentials' ? new CredentialSource(options.clientId!, options.clientSecret!) : undefined;
+  constructor(options: TokenServiceOptions);
+  /** @internal With settings its caller (an `AsposeClient`) resolved already: options are resolved once. */
+  constructor(options: TokenServiceOptions, settings: TokenSettings);
+  constructor(options: TokenServiceOptions, settings: TokenSettings = resolveTokenSettings(options)) {
+    this.#opts = settings;
+    this.#credentials = settings.auth === 'client_credentials' ? new CredentialSource(settings.clientId, settings.clientSecret) : undefined;
     const fixed = this.#credentials?.fixed;
     if (fixed) this.#rememberCredentials(fixed);
-    this.#refusalPolicy = {
-      initialDelayMs: o.refusalInitialDelayMs,
-      maxDelayMs: o.refusalMaxDelayMs,
-      maxRequests: o.refusalMaxRequests,
-      windowMs: o.refusalWindowMs,
-    };
-    this.#dispatcher = options.dispatcher;
-    this.#logger = options.logger;
-    if (this.#opts.auth === 'static') {
-      const value = options.accessToken!;
+    this.#refusalPolicy = settings.refusalBackoff;
+    this.#dispatcher = settings.dispatcher;
+    this.#logger = settings.logger;
+    if (settings.auth === 'static') {
+      const value = settings.accessToken;
       const now = Date.now();
       // No request was sent, so there is no moment to count a lifetime from: the JWT's own exp is the expiry.
       const exp = readJwtTiming(value)?.exp;
@@ -184,12 +176,12 @@ export class TokenService {
 
   /** The API origin (`https://api.aspose.cloud`) that tokens are for; no other origin gets them. */
   get origin(): string {
-    return this.#opts.origin;
+    return this.#opts.api.origin;
   }
 
   /** The API base URL, without a trailing slash. */
   get baseUrl(): string {
-    return this.#opts.baseUrl;
+    return this.#opts.api.baseUrl;
   }
 
   /** The token endpoint URL. */
@@ -236,9 +228,9 @@ export class TokenService {
     if (recent.length > RECENT_CREDENTIALS) recent.shift();
   }
 
-  /** @internal Resolved options, for the client built on this service. Holds no secret. */
-  get resolvedOptions(): Readonly<ResolvedOptions> {
-    return this.#opts;
+  /** @internal Where the API lives (origin, base path), for the clients built on this service. Holds no secret. */
+  get api(): ApiTarget {
+    return this.#opts.api;
   }
 
   /**
@@ -385,14 +377,14 @@ export class TokenService {
 
   #fetch(force: boolean): Promise<CachedToken> {
     if (this.#inflight) return this.#inflight;
-    if (this.#opts.auth !== 'client_credentials') return Promise.reject(this.#cannotFetch(force));
+    const credentials = this.#credentials;
+    if (credentials === undefined) return Promise.reject(this.#cannotFetch(force));
     if (this.closed) return Promise.reject(closedError());
     // Fail at once, without reading the credentials again, while the last pair is held
     // back and cannot have changed (fixed strings, or functions read under a second ago).
     const now = Date.now();
     const last = this.#lastPair;
-    const held =
-      last && (!this.#credentials!.dynamic || now - last.readAt < CREDENTIAL_RECHECK_MS) ? this.#heldBack(last.state, now) : this.#heldBackService(now);
+    const held = last && (!credentials.dynamic || now - last.readAt < CREDENTIAL_RECHECK_MS) ? this.#heldBack(last.state, now) : this.#heldBackService(now);
     if (held) {
       this.#stats.heldBack++;
       return Promise.reject(held);
@@ -400,7 +392,7 @@ export class TokenService {
     // For the log line: a refresh ahead of expiry, a renewal (after a 401, expiry or
     // forceRefresh), or the first token.
     const why = this.#current ? 'refreshed ahead of expiry' : this.#stats.tokensIssued > 0 ? 'renewed' : 'obtained';
-    const p = this.#fetchWithRetry(why).finally(() => {
+    const p = this.#fetchWithRetry(why, credentials).finally(() => {
       if (this.#inflight === p) this.#inflight = undefined;
     });
     this.#inflight = p;
@@ -459,10 +451,10 @@ export class TokenService {
   }
 
   /** The credentials to send now, and their pair's state. */
-  async #readCredentials(): Promise<{ credentials: ClientCredentials; pair: PairState }> {
+  async #readCredentials(source: CredentialSource): Promise<{ credentials: ClientCredentials; pair: PairState }> {
     let credentials: ClientCredentials;
     try {
-      credentials = await this.#credentials!.read(this.#opts.tokenTimeoutMs, this.#closed.signal);
+      credentials = await source.read(this.#opts.tokenTimeoutMs, this.#closed.signal);
     } catch (err) {
       throw this.closed ? closedError() : err;
     }
@@ -479,14 +471,14 @@ export class TokenService {
     return { credentials, pair };
   }
 
-  async #fetchWithRetry(why: string): Promise<CachedToken> {
+  async #fetchWithRetry(why: string, source: CredentialSource): Promise<CachedToken> {
     const o = this.#opts;
     const started = Date.now();
     for (let attempt = 0; ;) {
       if (this.closed) throw closedError();
       let read: { credentials: ClientCredentials; pair: PairState };
       try {
-        read = await this.#readCredentials();
+        read = await this.#readCredentials(source);
       } catch (err) {
         if (!this.closed) {
           this.#stats.failures++;
@@ -618,7 +610,8 @@ export class TokenService {
 
   toJSON(): object {
     // Never calls a credential function: it may be a vault read, and its value may be secret.
-    const clientId = this.#opts.clientId ?? (this.#credentials?.dynamic ? '(from a function)' : undefined);
+    const o = this.#opts;
+    const clientId = o.auth !== 'client_credentials' ? undefined : typeof o.clientId === 'string' ? o.clientId : '(from a function)';
     return { auth: this.auth, baseUrl: this.baseUrl, tokenUrl: this.tokenUrl, clientId, hasToken: this.#current !== undefined };
   }
 
