@@ -16,7 +16,8 @@ export {
   type AsposeQuery,
   type AsposeBody,
 } from './http/aspose-client.js';
-export { asposeAuthInterceptor, type AsposeAuthInterceptorOptions, type BodyFactory } from './http/auth-interceptor.js';
+export { asposeAuthInterceptor, type AsposeAuthInterceptorOptions } from './http/auth-interceptor.js';
+export type { BodyFactory } from './http/replayable-body.js';
 export { loadAsposeConfig, ASPOSE_ENV_VARIABLES, type LoadAsposeConfigOptions } from './config/env.js';
 export {
   AsposePresets,

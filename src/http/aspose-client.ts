@@ -9,7 +9,8 @@ import { MAX_REDACTED_LENGTH, RedactorCache, redactHeaders } from '../errors/red
 import type { AsposeClientOptions as BaseClientOptions, AsposeDispatcher } from '../config/options.js';
 import { lowerCaseKeys, resolveClientOptions, resolveClientSettings, type ApiTarget, type ClientSettings } from '../config/settings.js';
 import { TokenService } from '../token/token-service.js';
-import { asposeAuthInterceptor, type BodyFactory } from './auth-interceptor.js';
+import { asposeAuthInterceptor } from './auth-interceptor.js';
+import type { BodyFactory } from './replayable-body.js';
 import { parseAsposeErrorBody } from './error-body.js';
 import { toAsposeError } from './request-error.js';
 import { pathOnly, rawTarget, requestTarget, type AsposeQuery } from './request-target.js';

@@ -3,7 +3,7 @@ import type { Dispatcher } from 'undici';
 import type { AsposeError } from '../errors/errors.js';
 import { toAsposeError } from '../http/request-error.js';
 import { holdsSecret, redactorFor, responseHeadersForClient, withoutSecrets, type SecretSource } from './header-filter.js';
-import { sendProxyError } from './proxy-errors.js';
+import { sendProxyError, upstreamFailure } from './proxy-errors.js';
 import type { RequestBody } from './request-body.js';
 
 /** Why the exchange cancelled the upstream request itself. */
@@ -176,23 +176,12 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
     }
     const closeConnection = body !== undefined;
     if (body?.tooLarge) {
-      sendProxyError(this.#res, 413, 'ERR_ASPOSE_PROXY_BODY_TOO_LARGE', `The request body is larger than ${limit} bytes`, true);
+      sendProxyError(this.#res, 'ERR_ASPOSE_PROXY_BODY_TOO_LARGE', `The request body is larger than ${limit} bytes`, true);
     } else {
       const e = this.#error(err, false);
       this.#opts.report(e);
-      switch (e.code) {
-        case 'ERR_ASPOSE_TIMEOUT':
-          sendProxyError(this.#res, 504, 'ERR_ASPOSE_TIMEOUT', 'The Aspose API did not answer in time', closeConnection);
-          break;
-        case 'ERR_ASPOSE_AUTH_REFUSED':
-        case 'ERR_ASPOSE_AUTH_UNAVAILABLE':
-        case 'ERR_ASPOSE_AUTH_INVALID_RESPONSE':
-        case 'ERR_ASPOSE_AUTH_RATE_LIMITED':
-          sendProxyError(this.#res, 502, e.code, 'The server could not get an access token for the Aspose API', closeConnection);
-          break;
-        default:
-          sendProxyError(this.#res, 502, 'ERR_ASPOSE_NETWORK', 'The Aspose API could not be reached', closeConnection);
-      }
+      const answer = upstreamFailure(e);
+      sendProxyError(this.#res, answer.code, answer.message, closeConnection);
     }
     this.#settle();
   }

@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { AsposeClient, AsposeError, AsposeProxyInternalError } from 'aspose-cloud-auth';
 import { startAsposeStandIn, type AsposeStandIn } from 'aspose-cloud-auth/testing';
-import { createAsposeProxy } from '../../src/proxy/proxy-core';
+import { createAsposeProxy } from '../../src/proxy/aspose-proxy';
 import { FRAMEWORKS, send, startProxyApp, type ProxyApp } from './fixture-apps';
 
 /** What a middleware in front of the proxy wrote into `req.headers`, for this request (by its `x-case` header). */

@@ -228,40 +228,38 @@ export function createAsposeProxy(options: AsposeProxyOptions): AsposeProxy {
   function forward(req: IncomingMessage, res: ServerResponse, target: string, client: AsposeClient | undefined): Promise<void> | undefined {
     const method = (req.method ?? 'GET').toUpperCase();
     const withBody = hasRequestBody(req);
-    const fail = (status: number, code: AsposeProxyErrorCode, message: string): undefined => {
-      sendProxyError(res, status, code, message, withBody && !req.complete);
+    const fail = (code: AsposeProxyErrorCode, message: string): undefined => {
+      sendProxyError(res, code, message, withBody && !req.complete);
       return undefined;
     };
 
     const checked = checkTarget(target);
-    if (!checked.ok) return fail(checked.status, checked.code, checked.message);
+    if (!checked.ok) return fail(checked.code, checked.message);
     if (client === undefined || client === null) {
-      return fail(500, 'ERR_ASPOSE_CONFIG', 'asposeProxy has no client: pass { client } or mount asposeAuth() in front of it');
+      return fail('ERR_ASPOSE_CONFIG', 'asposeProxy has no client: pass { client } or mount asposeAuth() in front of it');
     }
     if (!(client instanceof AsposeClient)) {
       return fail(
-        500,
         'ERR_ASPOSE_CONFIG',
         "asposeProxy's client (req.aspose or ctx.state.aspose) is not an AsposeClient: pass { client }, or mount asposeAuth() in front of it",
       );
     }
     const cp = pathsOf(client);
     if (isTokenEndpoint(checked.pieces, cp.base.length > 0 ? [...cp.base, ...checked.pieces] : checked.pieces, cp.token)) {
-      return fail(403, 'ERR_ASPOSE_PROXY_TOKEN_ENDPOINT', 'Token endpoints are never reachable through this proxy');
+      return fail('ERR_ASPOSE_PROXY_TOKEN_ENDPOINT', 'Token endpoints are never reachable through this proxy');
     }
     if (!isAllowed(rules, method, checked.segments)) {
-      return fail(403, 'ERR_ASPOSE_PROXY_FORBIDDEN', `${method} on this path is not in the proxy's allow list`);
+      return fail('ERR_ASPOSE_PROXY_FORBIDDEN', `${method} on this path is not in the proxy's allow list`);
     }
     const headers = requestHeadersForUpstream(req.headers, headerRules);
-    if (typeof headers === 'string') return fail(400, 'ERR_ASPOSE_PROXY_BAD_HEADER', headers);
+    if (typeof headers === 'string') return fail('ERR_ASPOSE_PROXY_BAD_HEADER', headers);
     const teProblem = transferEncodingProblem(req.headers['transfer-encoding']);
-    if (teProblem !== undefined) return fail(400, 'ERR_ASPOSE_PROXY_BAD_HEADER', teProblem);
+    if (teProblem !== undefined) return fail('ERR_ASPOSE_PROXY_BAD_HEADER', teProblem);
 
     let body: RequestBody | undefined;
     if (withBody) {
       if (req.readableDidRead || req.readableEnded) {
         return fail(
-          500,
           'ERR_ASPOSE_PROXY_BODY_CONSUMED',
           'The request body was read before asposeProxy: mount the proxy before any body parser (express.json(), koa-bodyparser, …)',
         );
@@ -269,7 +267,7 @@ export function createAsposeProxy(options: AsposeProxyOptions): AsposeProxy {
       // A string or a number (forwarded ones were checked above; one named in dropRequestHeaders may be anything).
       const length: unknown = req.headers['content-length'];
       if ((typeof length === 'string' || typeof length === 'number') && Number(length) > limit) {
-        return fail(413, 'ERR_ASPOSE_PROXY_BODY_TOO_LARGE', `The request body is larger than ${limit} bytes`);
+        return fail('ERR_ASPOSE_PROXY_BODY_TOO_LARGE', `The request body is larger than ${limit} bytes`);
       }
       body = new RequestBody(req, limit);
     }
@@ -289,7 +287,7 @@ export function createAsposeProxy(options: AsposeProxyOptions): AsposeProxy {
   function failInternally(err: unknown, req: IncomingMessage, res: ServerResponse, target: string, client: AsposeClient | undefined): void {
     try {
       // A request body nobody will read: close the connection rather than drain it.
-      sendProxyError(res, 500, 'ERR_ASPOSE_PROXY_INTERNAL', 'The proxy failed unexpectedly; the server reports the detail to its onError hook', true);
+      sendProxyError(res, 'ERR_ASPOSE_PROXY_INTERNAL', 'The proxy failed unexpectedly; the server reports the detail to its onError hook', true);
     } catch {
       try {
         res.destroy();

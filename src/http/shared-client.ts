@@ -1,5 +1,5 @@
 import { loadAsposeConfig } from '../config/env.js';
-import { AsposeClient, type AsposeClientOptions } from '../http/aspose-client.js';
+import { AsposeClient, type AsposeClientOptions } from './aspose-client.js';
 
 /**
  * The one client an `asposeAuth()` middleware hands to every request: the
