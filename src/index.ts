@@ -16,7 +16,8 @@ export {
   type AsposeQuery,
   type AsposeBody,
 } from './http/aspose-client.js';
-export { asposeAuthInterceptor, type AsposeAuthInterceptorOptions, type BodyFactory } from './http/auth-interceptor.js';
+export { asposeAuthInterceptor, type AsposeAuthInterceptorOptions } from './http/auth-interceptor.js';
+export type { BodyFactory } from './http/replayable-body.js';
 export { loadAsposeConfig, ASPOSE_ENV_VARIABLES, type LoadAsposeConfigOptions } from './config/env.js';
 export {
   AsposePresets,
@@ -32,10 +33,29 @@ export {
 } from './config/options.js';
 export {
   AsposeError,
-  AsposeAuthError,
-  AsposeApiError,
   AsposeConfigError,
+  AsposeArgumentError,
+  AsposeAuthError,
+  AsposeAuthRefusedError,
+  AsposeAuthUnavailableError,
+  AsposeAuthInvalidResponseError,
+  AsposeAuthRateLimitedError,
   AsposeRequestError,
+  AsposeTimeoutError,
+  AsposeNetworkError,
+  AsposeAbortError,
+  AsposeResponseError,
+  AsposeApiError,
+  AsposeApiInvalidResponseError,
+  AsposeProxyInternalError,
   type AsposeErrorCode,
+  type AsposeAuthErrorCode,
+  type AsposeRequestErrorCode,
+  type AsposeResponseErrorCode,
+  type AsposeErrorOptions,
+  type AsposeAuthErrorDetails,
+  type AsposeRequestErrorDetails,
+  type AsposeResponseErrorDetails,
+  type AsposeApiErrorDetails,
   type ConfigIssue,
 } from './errors/errors.js';

@@ -1,7 +1,8 @@
 import { inspect } from 'node:util';
 import { AsposeConfigError, type ConfigIssue } from '../errors/errors.js';
 import { redact } from '../errors/redact.js';
-import { AUTH_MODES, resolveOptions, type AsposeAuthMode, type AsposeClientOptions, type VariableNames } from './options.js';
+import { AUTH_MODES, type AsposeAuthMode, type AsposeClientOptions } from './options.js';
+import { resolveClientOptions, type VariableNames } from './settings.js';
 
 /** Options of {@link loadAsposeConfig}. */
 export interface LoadAsposeConfigOptions {
@@ -90,7 +91,7 @@ export function loadAsposeConfig(env: EnvLike = process.env, options: LoadAspose
   if (flag !== undefined) config.allowInsecureHttp = /^(true|1|yes)$/i.test(flag.trim());
 
   try {
-    resolveOptions(config, names, 'Aspose environment variables');
+    resolveClientOptions(config, names, 'Aspose environment variables');
   } catch (err) {
     if (!(err instanceof AsposeConfigError)) throw err;
     issues.push(...err.issues);

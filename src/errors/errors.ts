@@ -3,39 +3,74 @@
  * with a stable `code` from {@link AsposeErrorCode}. Switch on `code`, never
  * on message text: messages are for humans and may be reworded.
  *
+ * As in panva/jose, each concrete class has exactly one code, on the class
+ * (`AsposeTimeoutError.code`) and on the instance, so a class and its code
+ * never disagree. Family bases ({@link AsposeAuthError},
+ * {@link AsposeRequestError}, {@link AsposeResponseError}) group them for
+ * `instanceof` by kind.
+ *
+ * As in undici (`lib/core/errors.js`), every class carries a brand
+ * (`Symbol.for('aspose-cloud-auth.error.<Name>')`, a getter on its prototype)
+ * and a `static [Symbol.hasInstance]` that checks it. The package ships a
+ * CommonJS and an ESM build, and an application can load both (an ESM app
+ * with a CommonJS dependency that requires this package): without the brand,
+ * an error thrown by one copy would fail `instanceof` against the other
+ * copy's class.
+ *
  * No error here ever holds the client secret or an access token: messages
  * are built only from values we know are safe, and any text that came from a
- * server is passed through {@link redact} first.
+ * server is passed through `redact` first.
  */
 
 /** The closed set of `code` values carried by {@link AsposeError}s. */
 export type AsposeErrorCode =
-  /** Options or environment variables are missing or malformed. */
+  /** Options or environment variables are missing or malformed. {@link AsposeConfigError}. */
   | 'ERR_ASPOSE_CONFIG'
-  /** The token endpoint refused the credentials (RFC 6749 §5.2 error). Not retried. */
+  /** The token endpoint refused the credentials (RFC 6749 §5.2 error). Not retried. {@link AsposeAuthRefusedError}. */
   | 'ERR_ASPOSE_AUTH_REFUSED'
-  /** The token endpoint kept failing transiently; retries are exhausted. */
+  /** The token endpoint kept failing transiently; retries are exhausted. {@link AsposeAuthUnavailableError}. */
   | 'ERR_ASPOSE_AUTH_UNAVAILABLE'
-  /** The token endpoint answered 2xx, but not with a usable Bearer token. */
+  /** The token endpoint answered 2xx, but not with a usable Bearer token. {@link AsposeAuthInvalidResponseError}. */
   | 'ERR_ASPOSE_AUTH_INVALID_RESPONSE'
   /**
    * No token request may be sent yet: the token endpoint answered with a
    * `Retry-After` (Aspose's 10-minute lockout is a 429 with `Retry-After: 600`)
    * and it has not passed. `retryAt` on the error says when requests resume.
+   * {@link AsposeAuthRateLimitedError}.
    */
   | 'ERR_ASPOSE_AUTH_RATE_LIMITED'
-  /** The API answered with a non-2xx status (JSON helpers only). */
+  /** The API answered with a non-2xx status (JSON helpers only). {@link AsposeApiError}. */
   | 'ERR_ASPOSE_API'
-  /** The API answered 2xx, but the body was not the JSON that was asked for. */
+  /** The API answered 2xx, but the body was not the JSON that was asked for. {@link AsposeApiInvalidResponseError}. */
   | 'ERR_ASPOSE_API_INVALID_RESPONSE'
-  /** The request did not get an answer in time. */
+  /** The request did not get an answer in time. {@link AsposeTimeoutError}. */
   | 'ERR_ASPOSE_TIMEOUT'
-  /** The request failed below HTTP: DNS, connection refused or reset, TLS. */
+  /** The request failed below HTTP: DNS, connection refused or reset, TLS. {@link AsposeNetworkError}. */
   | 'ERR_ASPOSE_NETWORK'
-  /** The caller aborted the request through its `AbortSignal`. */
+  /**
+   * The wait was cut short: the caller's `AbortSignal` fired (on a request, or
+   * on `TokenService.getToken({ signal })`), or the client was closed.
+   * {@link AsposeAbortError}.
+   */
   | 'ERR_ASPOSE_ABORTED'
-  /** A method was called with an argument it cannot use (a malformed path, say). */
-  | 'ERR_ASPOSE_INVALID_ARGUMENT';
+  /** A method was called with an argument it cannot use (a malformed path, say). {@link AsposeArgumentError}. */
+  | 'ERR_ASPOSE_INVALID_ARGUMENT'
+  /**
+   * The proxy failed unexpectedly (a bug, or a request object that code in
+   * front of it left in a state it cannot use): answered 500, and reported to
+   * its `onError` hook with what was thrown as `cause`. {@link AsposeProxyInternalError}.
+   */
+  | 'ERR_ASPOSE_PROXY_INTERNAL';
+
+/** The codes of the {@link AsposeAuthError} family. */
+export type AsposeAuthErrorCode =
+  'ERR_ASPOSE_AUTH_REFUSED' | 'ERR_ASPOSE_AUTH_UNAVAILABLE' | 'ERR_ASPOSE_AUTH_INVALID_RESPONSE' | 'ERR_ASPOSE_AUTH_RATE_LIMITED';
+
+/** The codes of the {@link AsposeRequestError} family. */
+export type AsposeRequestErrorCode = 'ERR_ASPOSE_TIMEOUT' | 'ERR_ASPOSE_NETWORK' | 'ERR_ASPOSE_ABORTED';
+
+/** The codes of the {@link AsposeResponseError} family. */
+export type AsposeResponseErrorCode = 'ERR_ASPOSE_API' | 'ERR_ASPOSE_API_INVALID_RESPONSE';
 
 /** Options shared by every {@link AsposeError} constructor. */
 export interface AsposeErrorOptions {
@@ -43,16 +78,36 @@ export interface AsposeErrorOptions {
   cause?: unknown;
 }
 
-/** The base of every error thrown by aspose-cloud-auth. */
-export class AsposeError extends Error {
-  /** Stable, machine-readable error code. */
+/** True when `value` carries `brand` (own or inherited): how every class here answers `instanceof`. */
+function hasBrand(value: unknown, brand: symbol): boolean {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
+}
+
+const kAsposeError = Symbol.for('aspose-cloud-auth.error.AsposeError');
+
+/**
+ * The base of every error thrown by aspose-cloud-auth. Not constructed
+ * itself: every error is one of its subclasses, whose class fixes `code`.
+ */
+export abstract class AsposeError extends Error {
+  /** Stable, machine-readable error code: the class's own `static code`. */
   readonly code: AsposeErrorCode;
 
-  constructor(code: AsposeErrorCode, message: string, options?: AsposeErrorOptions) {
+  constructor(message: string, options?: AsposeErrorOptions) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
+    this.code = (new.target as unknown as { readonly code: AsposeErrorCode }).code;
     // Keep `name` off the instance's enumerable keys so JSON.stringify stays small.
     Object.defineProperty(this, 'name', { value: new.target.name, enumerable: false, configurable: true, writable: true });
+  }
+
+  /** True for any {@link AsposeError}, from either module format of this package. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, kAsposeError);
+  }
+
+  /** @internal The brand `instanceof` checks. */
+  get [kAsposeError](): true {
+    return true;
   }
 }
 
@@ -66,19 +121,63 @@ export interface ConfigIssue {
   readonly problem: string;
 }
 
+const kConfigError = Symbol.for('aspose-cloud-auth.error.AsposeConfigError');
+
 /**
- * Options or environment variables are missing or malformed. `issues` lists
- * every problem found, so one failed start tells the operator everything.
+ * Options or environment variables are missing or malformed, or a dependency
+ * the configuration needs cannot be loaded. `issues` lists every problem
+ * found, so one failed start tells the operator everything.
  */
 export class AsposeConfigError extends AsposeError {
-  /** Every problem found, in a stable order. Never contains a secret value. */
+  static readonly code = 'ERR_ASPOSE_CONFIG' as const;
+  declare readonly code: typeof AsposeConfigError.code;
+  /**
+   * Every problem found, in a stable order. Never contains a secret value.
+   * Empty when the problem is not one of options (a dependency that cannot
+   * be loaded, say): the message says it then.
+   */
   readonly issues: readonly ConfigIssue[];
 
-  constructor(issues: readonly ConfigIssue[], options?: AsposeErrorOptions & { source?: string }) {
+  /**
+   * @param issues every problem found, each naming its option; or the whole
+   *   message, for a problem that is not one of options.
+   */
+  constructor(issues: readonly ConfigIssue[] | string, options?: AsposeErrorOptions & { source?: string }) {
+    if (typeof issues === 'string') {
+      super(issues, options);
+      this.issues = [];
+      return;
+    }
     const where = options?.source ?? 'aspose-cloud-auth configuration';
     const lines = issues.map((i) => `  - ${i.variable ?? i.option} ${i.problem}`);
-    super('ERR_ASPOSE_CONFIG', `Invalid ${where} (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${lines.join('\n')}`, options);
+    super(`Invalid ${where} (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${lines.join('\n')}`, options);
     this.issues = issues;
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, kConfigError);
+  }
+
+  /** @internal */
+  get [kConfigError](): true {
+    return true;
+  }
+}
+
+const kArgumentError = Symbol.for('aspose-cloud-auth.error.AsposeArgumentError');
+
+/** A method was called with an argument it cannot use: a malformed `path`, a header value undici refuses, a bad `timeoutMs`. */
+export class AsposeArgumentError extends AsposeError {
+  static readonly code = 'ERR_ASPOSE_INVALID_ARGUMENT' as const;
+  declare readonly code: typeof AsposeArgumentError.code;
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, kArgumentError);
+  }
+
+  /** @internal */
+  get [kArgumentError](): true {
+    return true;
   }
 }
 
@@ -96,8 +195,16 @@ export interface AsposeAuthErrorDetails extends AsposeErrorOptions {
   retryAt?: number;
 }
 
-/** Getting an access token failed. See `code` for whether it is worth retrying later. */
-export class AsposeAuthError extends AsposeError {
+const kAuthError = Symbol.for('aspose-cloud-auth.error.AsposeAuthError');
+
+/**
+ * Getting an access token failed: the family of {@link AsposeAuthRefusedError},
+ * {@link AsposeAuthUnavailableError}, {@link AsposeAuthInvalidResponseError}
+ * and {@link AsposeAuthRateLimitedError}. See `code` for whether it is worth
+ * retrying later.
+ */
+export abstract class AsposeAuthError extends AsposeError {
+  declare readonly code: AsposeAuthErrorCode;
   /** HTTP status of the token endpoint's last answer, when there was one. */
   readonly status: number | undefined;
   /** The OAuth 2.0 `error` field (RFC 6749 §5.2), such as `invalid_client`. */
@@ -119,12 +226,8 @@ export class AsposeAuthError extends AsposeError {
   /** `retryAt` as ms from when this error was made; undefined when `retryAt` is. */
   readonly retryAfterMs: number | undefined;
 
-  constructor(
-    code: 'ERR_ASPOSE_AUTH_REFUSED' | 'ERR_ASPOSE_AUTH_UNAVAILABLE' | 'ERR_ASPOSE_AUTH_INVALID_RESPONSE' | 'ERR_ASPOSE_AUTH_RATE_LIMITED',
-    message: string,
-    details: AsposeAuthErrorDetails = {},
-  ) {
-    super(code, message, details);
+  constructor(message: string, details: AsposeAuthErrorDetails = {}) {
+    super(message, details);
     this.status = details.status;
     this.oauthError = details.oauthError;
     this.oauthErrorDescription = details.oauthErrorDescription;
@@ -132,19 +235,254 @@ export class AsposeAuthError extends AsposeError {
     this.retryAt = details.retryAt;
     this.retryAfterMs = details.retryAt === undefined ? undefined : Math.max(0, details.retryAt - Date.now());
   }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, kAuthError);
+  }
+
+  /** @internal */
+  get [kAuthError](): true {
+    return true;
+  }
+}
+
+const kAuthRefused = Symbol.for('aspose-cloud-auth.error.AsposeAuthRefusedError');
+
+/**
+ * The token endpoint refused the credentials (`invalid_client` and the other
+ * 4xx answers, a redirect). Not retried; further requests for the same pair
+ * back off (see `retryAt`).
+ */
+export class AsposeAuthRefusedError extends AsposeAuthError {
+  static readonly code = 'ERR_ASPOSE_AUTH_REFUSED' as const;
+  declare readonly code: typeof AsposeAuthRefusedError.code;
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, kAuthRefused);
+  }
+
+  /** @internal */
+  get [kAuthRefused](): true {
+    return true;
+  }
+}
+
+const kAuthUnavailable = Symbol.for('aspose-cloud-auth.error.AsposeAuthUnavailableError');
+
+/** The token endpoint kept failing transiently (5xx, timeouts, connection errors) and the retries ran out, or no token can be had at all (a closed service, an expired static token). */
+export class AsposeAuthUnavailableError extends AsposeAuthError {
+  static readonly code = 'ERR_ASPOSE_AUTH_UNAVAILABLE' as const;
+  declare readonly code: typeof AsposeAuthUnavailableError.code;
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, kAuthUnavailable);
+  }
+
+  /** @internal */
+  get [kAuthUnavailable](): true {
+    return true;
+  }
+}
+
+const kAuthInvalidResponse = Symbol.for('aspose-cloud-auth.error.AsposeAuthInvalidResponseError');
+
+/** The token endpoint answered 2xx, but without a usable Bearer token (none, malformed, too large, or expired on arrival). */
+export class AsposeAuthInvalidResponseError extends AsposeAuthError {
+  static readonly code = 'ERR_ASPOSE_AUTH_INVALID_RESPONSE' as const;
+  declare readonly code: typeof AsposeAuthInvalidResponseError.code;
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, kAuthInvalidResponse);
+  }
+
+  /** @internal */
+  get [kAuthInvalidResponse](): true {
+    return true;
+  }
+}
+
+const kAuthRateLimited = Symbol.for('aspose-cloud-auth.error.AsposeAuthRateLimitedError');
+
+/** A `Retry-After` from the token endpoint has not passed: no token request is sent before `retryAt`. `cause` is the answer that asked for it. */
+export class AsposeAuthRateLimitedError extends AsposeAuthError {
+  static readonly code = 'ERR_ASPOSE_AUTH_RATE_LIMITED' as const;
+  declare readonly code: typeof AsposeAuthRateLimitedError.code;
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, kAuthRateLimited);
+  }
+
+  /** @internal */
+  get [kAuthRateLimited](): true {
+    return true;
+  }
+}
+
+const AUTH_ERRORS = {
+  ERR_ASPOSE_AUTH_REFUSED: AsposeAuthRefusedError,
+  ERR_ASPOSE_AUTH_UNAVAILABLE: AsposeAuthUnavailableError,
+  ERR_ASPOSE_AUTH_INVALID_RESPONSE: AsposeAuthInvalidResponseError,
+  ERR_ASPOSE_AUTH_RATE_LIMITED: AsposeAuthRateLimitedError,
+} as const satisfies Record<AsposeAuthErrorCode, new (message: string, details?: AsposeAuthErrorDetails) => AsposeAuthError>;
+
+/**
+ * A new error of the class of `like` (the same code), with a new message and
+ * details: how the token layer adds what it knows (attempts, when requests
+ * resume) to an error it got, without rewriting a `readonly` field.
+ *
+ * @internal
+ */
+export function authErrorLike(like: AsposeAuthError, message: string, details: AsposeAuthErrorDetails): AsposeAuthError {
+  return new AUTH_ERRORS[like.code](message, details);
+}
+
+/** Details of an error about one request. */
+export interface AsposeRequestErrorDetails extends AsposeErrorOptions {
+  /** HTTP method of the request (`''` when the error is not about one request). */
+  method: string;
+  /** Path of the request, without its query string (`''` when the error is not about one request). */
+  path: string;
+}
+
+const kRequestError = Symbol.for('aspose-cloud-auth.error.AsposeRequestError');
+
+/**
+ * A request failed before an HTTP answer arrived: the family of
+ * {@link AsposeTimeoutError}, {@link AsposeNetworkError} and
+ * {@link AsposeAbortError}.
+ */
+export abstract class AsposeRequestError extends AsposeError {
+  declare readonly code: AsposeRequestErrorCode;
+  /** HTTP method of the failed request; `''` when the error is not about one request (an aborted `getToken()`, say). */
+  readonly method: string;
+  /** Path (or URL for another origin) of the failed request, without its query string; `''` when the error is not about one request. */
+  readonly path: string;
+
+  constructor(message: string, details: AsposeRequestErrorDetails) {
+    super(message, details);
+    this.method = details.method;
+    this.path = details.path;
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, kRequestError);
+  }
+
+  /** @internal */
+  get [kRequestError](): true {
+    return true;
+  }
+}
+
+const kTimeoutError = Symbol.for('aspose-cloud-auth.error.AsposeTimeoutError');
+
+/** The request did not get an answer (or the next part of one) in time: `timeoutMs`, a per-call `timeoutMs`, or an `AbortSignal.timeout()`. */
+export class AsposeTimeoutError extends AsposeRequestError {
+  static readonly code = 'ERR_ASPOSE_TIMEOUT' as const;
+  declare readonly code: typeof AsposeTimeoutError.code;
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, kTimeoutError);
+  }
+
+  /** @internal */
+  get [kTimeoutError](): true {
+    return true;
+  }
+}
+
+const kNetworkError = Symbol.for('aspose-cloud-auth.error.AsposeNetworkError');
+
+/** The request failed below HTTP: DNS, connection refused or reset, TLS, a malformed answer. undici's error is the `cause`. */
+export class AsposeNetworkError extends AsposeRequestError {
+  static readonly code = 'ERR_ASPOSE_NETWORK' as const;
+  declare readonly code: typeof AsposeNetworkError.code;
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, kNetworkError);
+  }
+
+  /** @internal */
+  get [kNetworkError](): true {
+    return true;
+  }
+}
+
+const kAbortError = Symbol.for('aspose-cloud-auth.error.AsposeAbortError');
+
+/**
+ * The wait was cut short on purpose: the caller's `AbortSignal` fired (on a
+ * request, or on `TokenService.getToken({ signal })`), or the client or token
+ * service was closed. The same class wherever it arises.
+ */
+export class AsposeAbortError extends AsposeRequestError {
+  static readonly code = 'ERR_ASPOSE_ABORTED' as const;
+  declare readonly code: typeof AsposeAbortError.code;
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, kAbortError);
+  }
+
+  /** @internal */
+  get [kAbortError](): true {
+    return true;
+  }
+}
+
+/** Details carried by an {@link AsposeResponseError}. */
+export interface AsposeResponseErrorDetails extends AsposeErrorOptions {
+  status: number;
+  method: string;
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+const kResponseError = Symbol.for('aspose-cloud-auth.error.AsposeResponseError');
+
+/**
+ * The API answered, but not with what was asked for: the family of
+ * {@link AsposeApiError} (a non-2xx status) and
+ * {@link AsposeApiInvalidResponseError} (a 2xx that is not the JSON asked
+ * for). Thrown by the JSON helpers, never by `request()`.
+ */
+export abstract class AsposeResponseError extends AsposeError {
+  declare readonly code: AsposeResponseErrorCode;
+  /** HTTP status code of the answer. */
+  readonly status: number;
+  /** HTTP method of the failed request. */
+  readonly method: string;
+  /** Path of the failed request, without its query string. */
+  readonly path: string;
+  /** A redacted copy of the response headers (names and every value). Not enumerable, so they do not flood logs. */
+  declare readonly headers: Record<string, string | string[] | undefined>;
+
+  constructor(message: string, details: AsposeResponseErrorDetails) {
+    super(message, details);
+    this.status = details.status;
+    this.method = details.method;
+    this.path = details.path;
+    Object.defineProperty(this, 'headers', { value: details.headers, enumerable: false });
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, kResponseError);
+  }
+
+  /** @internal */
+  get [kResponseError](): true {
+    return true;
+  }
 }
 
 /** Details carried by an {@link AsposeApiError}. */
-export interface AsposeApiErrorDetails extends AsposeErrorOptions {
-  status: number;
+export interface AsposeApiErrorDetails extends AsposeResponseErrorDetails {
   apiCode?: string;
   apiMessage?: string;
   requestId?: string;
-  method: string;
-  path: string;
   body: string;
-  headers: Record<string, string | string[] | undefined>;
 }
+
+const kApiError = Symbol.for('aspose-cloud-auth.error.AsposeApiError');
 
 /**
  * An Aspose API answered with a non-2xx status. Thrown by the JSON helpers
@@ -160,57 +498,80 @@ export interface AsposeApiErrorDetails extends AsposeErrorOptions {
  * here: an API that echoes the token or secret, in any encoding, does not
  * put it in this error.
  */
-export class AsposeApiError extends AsposeError {
-  /** HTTP status code of the answer. */
-  readonly status: number;
+export class AsposeApiError extends AsposeResponseError {
+  static readonly code = 'ERR_ASPOSE_API' as const;
+  declare readonly code: typeof AsposeApiError.code;
   /** Aspose's own error code, such as `ErrorItemNotFound`, when the body had one (redacted, at most 200 characters). */
   readonly apiCode: string | undefined;
   /** Aspose's own error message, when the body had one (redacted, at most 1000 characters). */
   readonly apiMessage: string | undefined;
   /** Aspose's request id, to quote to Aspose support (redacted, at most 200 characters). */
   readonly requestId: string | undefined;
-  /** HTTP method of the failed request. */
-  readonly method: string;
-  /** Path of the failed request, without its query string. */
-  readonly path: string;
   /**
    * The response body as text, redacted (the client secret, the tokens and any credential-shaped
    * string, in any of the spellings listed under Security in the README) and cut after 1 MiB.
    * Not enumerable, so it does not flood logs.
    */
   declare readonly body: string;
-  /** A redacted copy of the response headers (names and every value). Not enumerable, so they do not flood logs. */
-  declare readonly headers: Record<string, string | string[] | undefined>;
 
   constructor(details: AsposeApiErrorDetails) {
     const what = [details.apiCode, details.apiMessage].filter(Boolean).join(': ');
     const rid = details.requestId ? `, request id ${details.requestId}` : '';
-    super('ERR_ASPOSE_API', `Aspose API answered ${details.status} to ${details.method} ${details.path}${what ? ` (${what})` : ''}${rid}`, details);
-    this.status = details.status;
+    super(`Aspose API answered ${details.status} to ${details.method} ${details.path}${what ? ` (${what})` : ''}${rid}`, details);
     this.apiCode = details.apiCode;
     this.apiMessage = details.apiMessage;
     this.requestId = details.requestId;
-    this.method = details.method;
-    this.path = details.path;
     Object.defineProperty(this, 'body', { value: details.body, enumerable: false });
-    Object.defineProperty(this, 'headers', { value: details.headers, enumerable: false });
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, kApiError);
+  }
+
+  /** @internal */
+  get [kApiError](): true {
+    return true;
   }
 }
 
-/** A request failed before an HTTP answer arrived: a timeout, a network failure, or an abort. */
-export class AsposeRequestError extends AsposeError {
-  /** HTTP method of the failed request. */
-  readonly method: string;
-  /** Path (or URL for another origin) of the failed request, without its query string. */
-  readonly path: string;
+const kApiInvalidResponse = Symbol.for('aspose-cloud-auth.error.AsposeApiInvalidResponseError');
 
-  constructor(
-    code: 'ERR_ASPOSE_TIMEOUT' | 'ERR_ASPOSE_NETWORK' | 'ERR_ASPOSE_ABORTED' | 'ERR_ASPOSE_API_INVALID_RESPONSE',
-    message: string,
-    details: AsposeErrorOptions & { method: string; path: string },
-  ) {
-    super(code, message, details);
-    this.method = details.method;
-    this.path = details.path;
+/**
+ * The API answered 2xx, but the body was not the JSON a JSON helper asked
+ * for (an image, a text page): use `request()` for binary or text answers.
+ * The parser's message, redacted, is the `cause`.
+ */
+export class AsposeApiInvalidResponseError extends AsposeResponseError {
+  static readonly code = 'ERR_ASPOSE_API_INVALID_RESPONSE' as const;
+  declare readonly code: typeof AsposeApiInvalidResponseError.code;
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, kApiInvalidResponse);
+  }
+
+  /** @internal */
+  get [kApiInvalidResponse](): true {
+    return true;
+  }
+}
+
+const kProxyInternal = Symbol.for('aspose-cloud-auth.error.AsposeProxyInternalError');
+
+/**
+ * What the proxy reports to its `onError` hook when it failed unexpectedly
+ * and answered 500 `ERR_ASPOSE_PROXY_INTERNAL`. Its `cause` is a redacted
+ * copy of what was thrown.
+ */
+export class AsposeProxyInternalError extends AsposeError {
+  static readonly code = 'ERR_ASPOSE_PROXY_INTERNAL' as const;
+  declare readonly code: typeof AsposeProxyInternalError.code;
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, kProxyInternal);
+  }
+
+  /** @internal */
+  get [kProxyInternal](): true {
+    return true;
   }
 }

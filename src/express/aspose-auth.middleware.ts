@@ -1,6 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { AsposeClient, AsposeClientOptions } from '../http/aspose-client.js';
-import { sharedClient } from '../middleware/shared-client.js';
+import { sharedClient } from '../http/shared-client.js';
 
 declare global {
   namespace Express {

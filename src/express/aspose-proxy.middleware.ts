@@ -1,5 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { createAsposeProxy, type AsposeProxyOptions } from '../proxy/proxy-core.js';
+import { createAsposeProxy, type AsposeProxyOptions } from '../proxy/aspose-proxy.js';
 
 /**
  * Express middleware that forwards allowed requests to the Aspose API with

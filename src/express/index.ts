@@ -7,5 +7,5 @@
  */
 export { asposeAuth, type AsposeAuthMiddleware } from './aspose-auth.middleware.js';
 export { asposeProxy } from './aspose-proxy.middleware.js';
-export type { AsposeProxyOptions } from '../proxy/proxy-core.js';
+export type { AsposeProxyOptions } from '../proxy/aspose-proxy.js';
 export type { AsposeProxyErrorBody, AsposeProxyErrorCode } from '../proxy/proxy-errors.js';

@@ -4,12 +4,18 @@ import type { Dispatcher } from 'undici';
 import { Agent } from './undici.js';
 import { toUndiciDispatcher } from './foreign-dispatcher.js';
 import { RequestLimits } from './request-limits.js';
-import { AsposeApiError, AsposeError, AsposeRequestError } from '../errors/errors.js';
-import { MAX_REDACTED_LENGTH, RedactorCache, redactErrorData, redactHeaders } from '../errors/redact.js';
-import { resolveOptions, type AsposeClientOptions as BaseClientOptions, type ResolvedOptions } from '../config/options.js';
+import { AsposeApiError, AsposeApiInvalidResponseError, AsposeArgumentError, AsposeConfigError } from '../errors/errors.js';
+import { MAX_REDACTED_LENGTH, RedactorCache, redactHeaders } from '../errors/redact.js';
+import type { AsposeClientOptions as BaseClientOptions, AsposeDispatcher } from '../config/options.js';
+import { lowerCaseKeys, resolveClientOptions, resolveClientSettings, type ApiTarget, type ClientSettings } from '../config/settings.js';
 import { TokenService } from '../token/token-service.js';
-import { asposeAuthInterceptor, type BodyFactory } from './auth-interceptor.js';
+import { asposeAuthInterceptor } from './auth-interceptor.js';
+import type { BodyFactory } from './replayable-body.js';
 import { parseAsposeErrorBody } from './error-body.js';
+import { toAsposeError } from './request-error.js';
+import { pathOnly, rawTarget, requestTarget, type AsposeQuery } from './request-target.js';
+
+export type { AsposeQuery } from './request-target.js';
 
 /** Options of an {@link AsposeClient}. */
 export interface AsposeClientOptions extends BaseClientOptions {
@@ -30,9 +36,6 @@ export interface AsposeCloseOptions {
   /** Abort requests under way at once (the same as `timeoutMs: 0`). */
   force?: boolean;
 }
-
-/** Query parameters; `undefined` and `null` values are left out, arrays repeat the key. */
-export type AsposeQuery = Record<string, string | number | boolean | null | undefined | readonly (string | number | boolean)[]>;
 
 /** A request body: anything undici sends, or a {@link BodyFactory} that makes a fresh one per attempt. */
 export type AsposeBody = string | Buffer | Uint8Array | Readable | FormData | null | undefined | BodyFactory;
@@ -67,6 +70,8 @@ export type AsposeJsonOptions = Omit<AsposeRequestOptions, 'method' | 'path' | '
 /** undici's response data, as `request()` resolves it. */
 export type AsposeResponse = Dispatcher.ResponseData;
 
+const kAsposeClient = Symbol.for('aspose-cloud-auth.AsposeClient');
+
 /**
  * An HTTP client for the Aspose Cloud (or GroupDocs Cloud) REST APIs, on
  * undici, with the token handled for you: cached, refreshed ahead of expiry,
@@ -83,6 +88,10 @@ export type AsposeResponse = Dispatcher.ResponseData;
  *   {@link AsposeApiError} on a non-2xx answer.
  * - {@link dispatcher} is the authenticated undici dispatcher, for
  *   `undici.request(url, { dispatcher })` or `fetch(url, { dispatcher })`.
+ *
+ * `instanceof AsposeClient` holds for a client from either module format of
+ * this package (an ESM app handing its client to a CommonJS adapter, say):
+ * it checks a `Symbol.for` brand, as the error classes do.
  */
 export class AsposeClient {
   /** The token service behind this client. */
@@ -92,94 +101,125 @@ export class AsposeClient {
   readonly #base: Dispatcher;
   readonly #ownsBase: boolean;
   readonly #ownsTokens: boolean;
-  readonly #origin: string;
-  readonly #basePath: string;
+  /** Where the API lives: the token service's, resolved once. */
+  readonly #api: ApiTarget;
   readonly #limits: RequestLimits;
-  readonly #defaultHeaders: Record<string, string> | undefined;
+  /** The `headers` option, names lower-cased; undefined when there are none. */
+  readonly #headers: Readonly<Record<string, string>> | undefined;
   #closed = false;
   #closing: Promise<void> | undefined;
   /** Redacts API errors with the token service's secrets; rebuilt only when a token changes. */
   readonly #redactors = new RedactorCache();
+  /** The redactor for undici's errors, asked for only when one holds server text. */
+  readonly #redactor = () => this.#redactors.for(this.tokens.sensitiveValues());
 
   /**
    * @throws {AsposeConfigError} naming every missing or malformed option.
    */
   constructor(options: AsposeClientOptions) {
-    let resolved: ResolvedOptions;
-    if (options?.tokens) {
-      if (!(options.tokens instanceof TokenService)) throw new AsposeError('ERR_ASPOSE_CONFIG', 'options.tokens must be a TokenService');
-      const t = options.tokens;
-      resolved = resolveOptions({
-        ...options,
-        auth: 'none',
-        clientId: undefined,
-        clientSecret: undefined,
-        accessToken: undefined,
-        baseUrl: t.baseUrl,
-        tokenUrl: t.tokenUrl,
-        allowInsecureHttp: true,
-      });
+    // Options are resolved once: the client's own settings, and the token settings only when
+    // this client makes its token service (a shared one resolved its own).
+    let settings: ClientSettings;
+    let makeTokens: (dispatcher: AsposeDispatcher) => TokenService;
+    const shared: unknown = options?.tokens ?? undefined;
+    if (shared !== undefined) {
+      if (!(shared instanceof TokenService))
+        throw new AsposeConfigError([{ option: 'tokens', problem: 'must be a TokenService' }], { source: 'AsposeClient options' });
+      settings = resolveClientSettings(options);
+      makeTokens = () => shared;
     } else {
-      resolved = resolveOptions(options);
+      const resolved = resolveClientOptions(options);
+      settings = resolved.client;
+      makeTokens = (dispatcher) => new TokenService(options, { ...resolved.token, dispatcher });
     }
     this.#ownsBase = options.dispatcher === undefined;
     this.#base =
       options.dispatcher === undefined
-        ? new Agent({ connections: resolved.connections ?? null, headersTimeout: resolved.timeoutMs, bodyTimeout: resolved.timeoutMs })
+        ? new Agent({ connections: settings.connections ?? null, headersTimeout: settings.timeoutMs, bodyTimeout: settings.timeoutMs })
         : toUndiciDispatcher(options.dispatcher);
-    this.#ownsTokens = options.tokens === undefined;
-    this.tokens = options.tokens ?? new TokenService({ ...options, dispatcher: this.#base });
-    const base = new URL(this.tokens.baseUrl);
-    this.#origin = base.origin;
-    this.#basePath = base.pathname === '/' ? '' : base.pathname.replace(/\/$/, '');
-    this.#defaultHeaders = options.headers && Object.keys(options.headers).length > 0 ? lowerCaseKeys(options.headers) : undefined;
+    this.#ownsTokens = shared === undefined;
+    this.tokens = makeTokens(this.#base);
+    this.#api = this.tokens.api;
+    this.#headers = settings.headers;
     // The limits are the outermost layer (compose's last): their clock starts when the call is made.
-    this.#limits = new RequestLimits({ timeoutMs: resolved.timeoutMs, connections: resolved.connections });
+    this.#limits = new RequestLimits({ timeoutMs: settings.timeoutMs, connections: settings.connections });
     this.dispatcher = this.#base.compose(asposeAuthInterceptor({ tokens: this.tokens }), this.#limits.interceptor);
   }
 
   /** The API base URL, without a trailing slash. */
   get baseUrl(): string {
-    return this.tokens.baseUrl;
-  }
-
-  /** The `headers` option: headers added to every request, for code that dispatches on {@link dispatcher} itself. */
-  get defaultHeaders(): Readonly<Record<string, string>> | undefined {
-    return this.#defaultHeaders;
+    return this.#api.baseUrl;
   }
 
   /**
    * Sends a request and resolves undici's response data. Does not throw on
    * HTTP status; always consume or `body.dump()` the body so the socket is reused.
    *
-   * @throws {AsposeRequestError} on timeout (`ERR_ASPOSE_TIMEOUT`), abort
-   *   (`ERR_ASPOSE_ABORTED`) or a network failure (`ERR_ASPOSE_NETWORK`).
+   * @throws {AsposeRequestError} on timeout ({@link AsposeTimeoutError}), abort
+   *   ({@link AsposeAbortError}) or a network failure ({@link AsposeNetworkError}).
+   * @throws {AsposeArgumentError} for a malformed `path` or `timeoutMs`, or a request undici refuses to send.
    * @throws {AsposeAuthError} when no token can be had.
    */
   async request(options: AsposeRequestOptions): Promise<AsposeResponse> {
     const method = options.method ?? 'GET';
-    const { origin, path } = this.#target(options.path, options.query);
-    const headers = this.#defaultHeaders ? { ...this.#defaultHeaders, ...(options.headers && lowerCaseKeys(options.headers)) } : options.headers;
+    const { origin, path } = requestTarget(this.#api, options.path, options.query);
     const timeout = options.timeoutMs;
     if (timeout !== undefined && (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout < 0 || timeout > MAX_TIMEOUT_MS)) {
-      throw new AsposeError(
-        'ERR_ASPOSE_INVALID_ARGUMENT',
-        `timeoutMs must be a whole number of ms from 0 to ${MAX_TIMEOUT_MS} (got ${JSON.stringify(timeout)?.slice(0, 40)})`,
-      );
+      throw new AsposeArgumentError(`timeoutMs must be a whole number of ms from 0 to ${MAX_TIMEOUT_MS} (got ${JSON.stringify(timeout)?.slice(0, 40)})`);
     }
     try {
-      return await this.dispatcher.request({
-        origin,
-        path,
-        method,
-        headers,
-        body: options.body as Dispatcher.DispatchOptions['body'],
-        signal: options.signal,
-        ...(timeout !== undefined ? { headersTimeout: timeout, bodyTimeout: timeout } : undefined),
-      });
+      return await this.dispatcher.request(this.#dispatchOptions(origin, path, method, options.headers, options.body, options.signal, timeout, false));
     } catch (err) {
-      throw this.#requestError(err, method, options.path, options.signal);
+      throw toAsposeError(err, { method, path: options.path, signal: options.signal }, this.#redactor);
     }
+  }
+
+  /**
+   * For the proxy: what to dispatch on {@link dispatcher} for a path and query
+   * the proxy has already checked. They go under the base path byte for byte
+   * (never re-encoded), and this client's `headers` go over the browser's:
+   * a browser cannot replace the server's `x-aspose-client`, say.
+   *
+   * @internal
+   */
+  proxyDispatchOptions(
+    method: string,
+    pathAndQuery: string,
+    headers: Record<string, string | string[]>,
+    body: Readable | null,
+    timeoutMs: number | undefined,
+  ): Dispatcher.DispatchOptions {
+    const { origin, path } = rawTarget(this.#api, pathAndQuery);
+    return this.#dispatchOptions(origin, path, method, headers, body, undefined, timeoutMs, true);
+  }
+
+  /**
+   * The dispatch options of one API request: the one place they are built,
+   * for `request()`, the JSON helpers and the proxy. The `headers` option goes
+   * under the caller's headers (names compared case-insensitively), or over
+   * them when `defaultsWin`; a per-call `timeoutMs` bounds this dispatch in
+   * place of the client's.
+   */
+  #dispatchOptions(
+    origin: string,
+    path: string,
+    method: Dispatcher.HttpMethod,
+    headers: Record<string, string | string[] | undefined> | undefined,
+    body: AsposeBody,
+    signal: AbortSignal | undefined,
+    timeoutMs: number | undefined,
+    defaultsWin: boolean,
+  ): Dispatcher.RequestOptions {
+    const defaults = this.#headers;
+    return {
+      origin,
+      path,
+      method,
+      headers: defaults === undefined ? headers : defaultsWin ? { ...headers, ...defaults } : { ...defaults, ...(headers && lowerCaseKeys(headers)) },
+      body: body as Dispatcher.DispatchOptions['body'],
+      signal,
+      ...(timeoutMs !== undefined ? { headersTimeout: timeoutMs, bodyTimeout: timeoutMs } : undefined),
+    };
   }
 
   /** GET and parse JSON. @throws {AsposeApiError} on a non-2xx answer. */
@@ -216,10 +256,7 @@ export class AsposeClient {
   async close(options: AsposeCloseOptions = {}): Promise<void> {
     const bound = options.force === true ? 0 : options.timeoutMs;
     if (bound !== undefined && (typeof bound !== 'number' || !Number.isFinite(bound) || bound < 0)) {
-      throw new AsposeError(
-        'ERR_ASPOSE_INVALID_ARGUMENT',
-        `close({ timeoutMs }) must be a number of ms, 0 or more (got ${JSON.stringify(bound)?.slice(0, 40)})`,
-      );
+      throw new AsposeArgumentError(`close({ timeoutMs }) must be a number of ms, 0 or more (got ${JSON.stringify(bound)?.slice(0, 40)})`);
     }
     const drained = this.#limits.close(bound);
     if (!this.#closed) {
@@ -250,7 +287,7 @@ export class AsposeClient {
       // and a broken or hostile server could send gigabytes.
       text = failed ? await readBounded(res.body, MAX_ERROR_BODY) : await res.body.text();
     } catch (err) {
-      throw this.#requestError(err, method, path, options.signal);
+      throw toAsposeError(err, { method, path, signal: options.signal }, this.#redactor);
     }
     if (failed) {
       const parsed = parseAsposeErrorBody(text);
@@ -277,56 +314,27 @@ export class AsposeClient {
       // server's text: redacted like an error body.
       const redact = this.#redactors.for(this.tokens.sensitiveValues());
       const type = res.headers['content-type'];
-      throw new AsposeRequestError(
-        'ERR_ASPOSE_API_INVALID_RESPONSE',
+      throw new AsposeApiInvalidResponseError(
         `Aspose API answered ${status} to ${method} ${redact(pathOnly(path))} with a body that is not JSON (${type === undefined ? 'no content-type' : redact(String(type)).slice(0, 200)}): use request() for binary or text answers`,
-        { method, path: redact(pathOnly(path)), cause: new SyntaxError(redact((err as Error).message).slice(0, 300)) },
+        {
+          status,
+          method,
+          path: redact(pathOnly(path)),
+          headers: redactHeaders(res.headers, redact),
+          cause: new SyntaxError(redact((err as Error).message).slice(0, 300)),
+        },
       );
     }
   }
 
-  #target(path: string, query: AsposeQuery | undefined): { origin: string; path: string } {
-    let origin = this.#origin;
-    let full: string;
-    if (typeof path === 'string' && path.charCodeAt(0) === 47 /* / */ && path.charCodeAt(1) !== 47 && path.charCodeAt(1) !== 92) {
-      full = this.#basePath + encodePath(path);
-    } else if (typeof path === 'string' && /^https?:\/\//i.test(path)) {
-      const u = new URL(path);
-      origin = u.origin;
-      full = u.pathname + u.search;
-    } else {
-      throw new AsposeError(
-        'ERR_ASPOSE_INVALID_ARGUMENT',
-        `path must start with a single "/" (relative to baseUrl) or be an absolute http(s) URL (got ${JSON.stringify(String(path).slice(0, 60))})`,
-      );
-    }
-    if (query) {
-      const qs = encodeQuery(query);
-      if (qs) full += (full.includes('?') ? '&' : '?') + qs;
-    }
-    return { origin, path: full };
+  /** True for an {@link AsposeClient} from either module format of this package. */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[kAsposeClient] === true;
   }
 
-  #requestError(err: unknown, method: string, path: string, signal: AbortSignal | undefined): AsposeError {
-    if (err instanceof AsposeError) return err;
-    // Kept as the cause: undici's parser error holds the server's unparsed bytes, which can echo the token.
-    redactErrorData(err, () => this.#redactors.for(this.tokens.sensitiveValues()));
-    const e = err as { code?: string; name?: string; message?: string };
-    const where = `${method} ${pathOnly(path)}`;
-    const details = { method, path: pathOnly(path), cause: err };
-    if (e?.code === 'UND_ERR_INVALID_ARG') {
-      // undici refused the request before sending it (a header value with a line break, say).
-      return new AsposeError('ERR_ASPOSE_INVALID_ARGUMENT', `${where} was not sent: ${e.message ?? 'invalid argument'}`, { cause: err });
-    }
-    if (e?.code === 'UND_ERR_HEADERS_TIMEOUT' || e?.code === 'UND_ERR_BODY_TIMEOUT' || e?.code === 'UND_ERR_CONNECT_TIMEOUT' || e?.name === 'TimeoutError') {
-      return new AsposeRequestError('ERR_ASPOSE_TIMEOUT', `${where} timed out (${e.code ?? e.name}): raise timeoutMs if the operation is slow`, details);
-    }
-    if (signal?.aborted || e?.name === 'AbortError' || e?.code === 'UND_ERR_ABORTED') {
-      const reason = signal?.reason as { name?: string } | undefined;
-      if (reason?.name === 'TimeoutError') return new AsposeRequestError('ERR_ASPOSE_TIMEOUT', `${where} timed out (the signal's timeout fired)`, details);
-      return new AsposeRequestError('ERR_ASPOSE_ABORTED', `${where} was aborted`, details);
-    }
-    return new AsposeRequestError('ERR_ASPOSE_NETWORK', `${where} failed: ${e?.code ?? e?.name ?? 'Error'}${e?.message ? ` (${e.message})` : ''}`, details);
+  /** @internal The brand `instanceof` checks. */
+  get [kAsposeClient](): true {
+    return true;
   }
 
   toJSON(): object {
@@ -361,49 +369,6 @@ async function readBounded(body: AsposeResponse['body'], limit: number): Promise
     size += (chunk as Buffer).length;
   }
   return Buffer.concat(chunks).toString('utf8');
-}
-
-function encodeQuery(query: AsposeQuery): string {
-  const parts: string[] = [];
-  for (const key in query) {
-    const v = query[key];
-    if (v === undefined || v === null) continue;
-    const k = encodeURIComponent(key);
-    if (Array.isArray(v)) for (const item of v) parts.push(`${k}=${encodeURIComponent(String(item))}`);
-    else parts.push(`${k}=${encodeURIComponent(String(v))}`);
-  }
-  return parts.join('&');
-}
-
-/**
- * What a request target cannot carry raw: controls, space, `"<>\`{}` (the
- * WHATWG path percent-encode set, less `?` and `#`) and non-ASCII. `%` is
- * left alone, so a path the caller already encoded goes out unchanged.
- */
-// eslint-disable-next-line no-control-regex -- control characters are exactly what must be encoded
-const UNSAFE_IN_PATH = /[\u0000-\u0020\u007f"<>`{}]|[^\u0000-\u007f]+/u;
-const UNSAFE_IN_PATH_ALL = new RegExp(UNSAFE_IN_PATH.source, 'gu');
-
-/** Percent-encodes what {@link UNSAFE_IN_PATH} matches, as `new URL()` would: `/a b.docx` → `/a%20b.docx`. */
-function encodePath(path: string): string {
-  if (!UNSAFE_IN_PATH.test(path)) return path;
-  try {
-    return path.replace(UNSAFE_IN_PATH_ALL, (s) => encodeURI(s));
-  } catch {
-    throw new AsposeError('ERR_ASPOSE_INVALID_ARGUMENT', 'path contains a lone UTF-16 surrogate, which cannot be sent in a URL');
-  }
-}
-
-/** Header names are case-insensitive: lower-case them so a caller's header replaces a default of any casing. */
-function lowerCaseKeys<V>(headers: Record<string, V>): Record<string, V> {
-  const out: Record<string, V> = {};
-  for (const k in headers) out[k.toLowerCase()] = headers[k]!;
-  return out;
-}
-
-function pathOnly(path: string): string {
-  const i = path.indexOf('?');
-  return i === -1 ? path : path.slice(0, i);
 }
 
 function hasHeader(headers: Record<string, unknown>, name: string): boolean {

@@ -1,6 +1,6 @@
 import type { Middleware, Next, ParameterizedContext } from 'koa';
 import type { AsposeClient, AsposeClientOptions } from '../http/aspose-client.js';
-import { sharedClient } from '../middleware/shared-client.js';
+import { sharedClient } from '../http/shared-client.js';
 
 declare module 'koa' {
   interface DefaultState {

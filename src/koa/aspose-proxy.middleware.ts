@@ -1,5 +1,5 @@
 import type { Middleware, Next, ParameterizedContext } from 'koa';
-import { createAsposeProxy, type AsposeProxyOptions } from '../proxy/proxy-core.js';
+import { createAsposeProxy, type AsposeProxyOptions } from '../proxy/aspose-proxy.js';
 
 /**
  * Koa middleware that forwards allowed requests under `prefix` to the Aspose

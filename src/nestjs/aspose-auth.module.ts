@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { AsposeError } from '../errors/errors.js';
+import { AsposeConfigError } from '../errors/errors.js';
 import type { AsposeAuthEnvOptions } from './aspose-auth-options.interface.js';
 import { ASPOSE_CONFIG_SERVICE } from './aspose-auth.constants.js';
 import { AsposeAuthConfigurableModule, ASYNC_OPTIONS_TYPE, OPTIONS_TYPE } from './aspose-auth.module-definition.js';
@@ -63,22 +63,32 @@ export class AsposeAuthModule extends AsposeAuthConfigurableModule {
    *   app as usual to load a `.env` file or validate, and this registration
    *   sees the same values. Any `imports` you pass are added.
    *
-   * @throws {AsposeError} `ERR_ASPOSE_CONFIG` if `envPrefix` or `prefetchToken` is combined with a factory
+   * @throws {AsposeConfigError} if `envPrefix` or `prefetchToken` is combined with a factory
    *   (the factory's options carry `prefetchToken` then).
    */
   static override forRootAsync(options: AsposeAuthModuleAsyncOptions = {}): DynamicModule {
     const { envPrefix, prefetchToken, ...rest } = options;
     if (rest.useFactory || rest.useClass || rest.useExisting) {
       if (envPrefix !== undefined) {
-        throw new AsposeError(
-          'ERR_ASPOSE_CONFIG',
-          'AsposeAuthModule.forRootAsync(): envPrefix applies only without useFactory, useClass or useExisting; in a factory, read the variables with loadAsposeConfig(env, { prefix })',
+        throw new AsposeConfigError(
+          [
+            {
+              option: 'envPrefix',
+              problem: 'applies only without useFactory, useClass or useExisting; in a factory, read the variables with loadAsposeConfig(env, { prefix })',
+            },
+          ],
+          { source: 'AsposeAuthModule.forRootAsync() options' },
         );
       }
       if (prefetchToken !== undefined) {
-        throw new AsposeError(
-          'ERR_ASPOSE_CONFIG',
-          'AsposeAuthModule.forRootAsync(): with useFactory, useClass or useExisting, set prefetchToken in the options the factory returns',
+        throw new AsposeConfigError(
+          [
+            {
+              option: 'prefetchToken',
+              problem: 'applies only without useFactory, useClass or useExisting: with one, set prefetchToken in the options the factory returns',
+            },
+          ],
+          { source: 'AsposeAuthModule.forRootAsync() options' },
         );
       }
       return super.forRootAsync(rest);

@@ -1,4 +1,5 @@
 import type { InjectionToken, Provider } from '@nestjs/common';
+import { AsposeConfigError } from '../errors/errors.js';
 import { AsposeClient } from '../http/aspose-client.js';
 import { TokenService } from '../token/token-service.js';
 import type { AsposeAuthModuleOptions } from './aspose-auth-options.interface.js';
@@ -22,7 +23,12 @@ function named(kind: string, name: string): string {
 function isClientName(name: string | undefined): name is string {
   if (name === undefined) return false;
   if (typeof name !== 'string' || name.trim() === '') {
-    throw new TypeError(`An Aspose client name must be a non-empty string (got ${JSON.stringify(name)}); leave it out for the default client`);
+    throw new AsposeConfigError(
+      [{ option: 'name', problem: `must be a non-empty string (got ${JSON.stringify(name)}); leave it out for the default client` }],
+      {
+        source: 'Aspose client name',
+      },
+    );
   }
   return true;
 }

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { AsposeError } from '../errors/errors.js';
+import { AsposeConfigError } from '../errors/errors.js';
 import { ASPOSE_CONFIG_SERVICE } from './aspose-auth.constants.js';
 
 /**
@@ -60,13 +60,12 @@ const BRIDGE_NEEDS = 'AsposeAuthModule.forRootAsync() without useFactory, useCla
  *
  * @internal
  */
-export function configBridgeError(err: unknown): AsposeError {
+export function configBridgeError(err: unknown): AsposeConfigError {
   const e = (typeof err === 'object' && err !== null ? err : {}) as { code?: unknown; name?: unknown; message?: unknown };
   const code = typeof e.code === 'string' ? e.code : undefined;
   const message = typeof e.message === 'string' ? e.message : String(err);
   if ((code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND') && message.includes("'@nestjs/config'")) {
-    return new AsposeError(
-      'ERR_ASPOSE_CONFIG',
+    return new AsposeConfigError(
       `${BRIDGE_NEEDS}: install @nestjs/config, or pass a useFactory (with Nest 11, \`npm install @nestjs/config@4\`: version 12, which a plain install brings, is ESM-only; with Nest 12, \`npm install @nestjs/config@12\`)`,
       { cause: err },
     );
@@ -78,8 +77,7 @@ export function configBridgeError(err: unknown): AsposeError {
   if (esm && (major === undefined || major >= 12)) {
     const installed = version === undefined ? '@nestjs/config is installed' : `@nestjs/config ${version} is installed`;
     const which = major === undefined ? 'its versions 12 and later are' : `version ${major} is`;
-    return new AsposeError(
-      'ERR_ASPOSE_CONFIG',
+    return new AsposeConfigError(
       `${installed} but could not be loaded into this CommonJS app: ${which} ESM-only (made for Nest 12), and this module loader cannot require() an ES module ` +
         `(Jest's CommonJS runtime cannot, unless Jest 30 runs on Node 24.9+ with --experimental-vm-modules; Node 20.19+ itself can). ` +
         `With Nest 11, install @nestjs/config 4 (\`npm install @nestjs/config@4\`), or pass a useFactory to AsposeAuthModule.forRootAsync()`,
@@ -87,7 +85,7 @@ export function configBridgeError(err: unknown): AsposeError {
     );
   }
   const detail = `${code === undefined ? '' : `${code}: `}${message.split('\n', 1)[0].slice(0, 300)}`;
-  return new AsposeError('ERR_ASPOSE_CONFIG', `${BRIDGE_NEEDS}, which could not be loaded (${detail}): check its installation, or pass a useFactory`, {
+  return new AsposeConfigError(`${BRIDGE_NEEDS}, which could not be loaded (${detail}): check its installation, or pass a useFactory`, {
     cause: err,
   });
 }

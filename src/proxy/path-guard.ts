@@ -43,7 +43,7 @@ const MARK_RUN = /[\p{M}\uFF9E\uFF9F]{31}/u;
 /** Decoding rounds allowed per segment; a segment still encoded after them is refused (no honest client nests escapes that deep). */
 const MAX_DECODE_DEPTH = 3;
 
-const refuse = (message: string): ProxyRefusal => ({ status: 400, code: 'ERR_ASPOSE_PROXY_BAD_PATH', message });
+const refuse = (message: string): ProxyRefusal => ({ code: 'ERR_ASPOSE_PROXY_BAD_PATH', message });
 
 /**
  * Checks a request target (the part of the URL after the proxy's mount

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { AsposeError } from '../errors/errors.js';
+import { AsposeProxyInternalError, type AsposeError } from '../errors/errors.js';
 import { redactorFor, type SecretSource } from './header-filter.js';
 
 /**
@@ -52,11 +52,56 @@ export interface AsposeProxyErrorBody {
   error: { code: AsposeProxyErrorCode; message: string };
 }
 
-/** A refusal decided before anything is sent upstream. @internal */
+/**
+ * The HTTP status of each code the proxy answers with: the one place a status
+ * is chosen, so that no call site picks one (as @fastify/reply-from's
+ * `lib/errors.js` binds each error to its status).
+ *
+ * @internal
+ */
+export const PROXY_ERROR_STATUS = {
+  ERR_ASPOSE_PROXY_BAD_PATH: 400,
+  ERR_ASPOSE_PROXY_BAD_HEADER: 400,
+  ERR_ASPOSE_PROXY_FORBIDDEN: 403,
+  ERR_ASPOSE_PROXY_TOKEN_ENDPOINT: 403,
+  ERR_ASPOSE_PROXY_BODY_TOO_LARGE: 413,
+  ERR_ASPOSE_PROXY_BODY_CONSUMED: 500,
+  ERR_ASPOSE_CONFIG: 500,
+  ERR_ASPOSE_PROXY_INTERNAL: 500,
+  ERR_ASPOSE_TIMEOUT: 504,
+  ERR_ASPOSE_NETWORK: 502,
+  ERR_ASPOSE_AUTH_REFUSED: 502,
+  ERR_ASPOSE_AUTH_UNAVAILABLE: 502,
+  ERR_ASPOSE_AUTH_INVALID_RESPONSE: 502,
+  ERR_ASPOSE_AUTH_RATE_LIMITED: 502,
+} as const satisfies Record<AsposeProxyErrorCode, number>;
+
+/** A refusal decided before anything is sent upstream (its status is its code's). @internal */
 export interface ProxyRefusal {
-  status: number;
   code: AsposeProxyErrorCode;
   message: string;
+}
+
+/** What a browser is told of an upstream failure, by the failure's code; any other is `ERR_ASPOSE_NETWORK`. */
+const UPSTREAM_FAILURES: Partial<Record<AsposeError['code'], ProxyRefusal>> = {
+  ERR_ASPOSE_TIMEOUT: { code: 'ERR_ASPOSE_TIMEOUT', message: 'The Aspose API did not answer in time' },
+  ERR_ASPOSE_AUTH_REFUSED: { code: 'ERR_ASPOSE_AUTH_REFUSED', message: 'The server could not get an access token for the Aspose API' },
+  ERR_ASPOSE_AUTH_UNAVAILABLE: { code: 'ERR_ASPOSE_AUTH_UNAVAILABLE', message: 'The server could not get an access token for the Aspose API' },
+  ERR_ASPOSE_AUTH_INVALID_RESPONSE: { code: 'ERR_ASPOSE_AUTH_INVALID_RESPONSE', message: 'The server could not get an access token for the Aspose API' },
+  ERR_ASPOSE_AUTH_RATE_LIMITED: { code: 'ERR_ASPOSE_AUTH_RATE_LIMITED', message: 'The server could not get an access token for the Aspose API' },
+};
+const UNREACHABLE: ProxyRefusal = { code: 'ERR_ASPOSE_NETWORK', message: 'The Aspose API could not be reached' };
+
+/**
+ * The answer to an upstream failure (made before the answer started): a
+ * timeout is `ERR_ASPOSE_TIMEOUT` (504), no token the auth error's own code
+ * (502), anything else `ERR_ASPOSE_NETWORK` (502). The detail goes to
+ * `onError`, not to the browser.
+ *
+ * @internal
+ */
+export function upstreamFailure(error: AsposeError): ProxyRefusal {
+  return UPSTREAM_FAILURES[error.code] ?? UNREACHABLE;
 }
 
 /**
@@ -65,7 +110,7 @@ export interface ProxyRefusal {
  *
  * @internal
  */
-export function sendProxyError(res: ServerResponse, status: number, code: AsposeProxyErrorCode, message: string, closeConnection = false): void {
+export function sendProxyError(res: ServerResponse, code: AsposeProxyErrorCode, message: string, closeConnection = false): void {
   if (res.headersSent || res.destroyed) {
     res.destroy();
     return;
@@ -79,7 +124,7 @@ export function sendProxyError(res: ServerResponse, status: number, code: Aspose
   };
   // A request body nobody will read: close rather than drain it (it may be 100 MB).
   if (closeConnection) headers.connection = 'close';
-  res.writeHead(status, headers);
+  res.writeHead(PROXY_ERROR_STATUS[code], headers);
   res.end(body);
 }
 
@@ -88,10 +133,8 @@ const QUOTE_MAX = 500;
 
 /**
  * What `onError` gets for an unexpected failure inside the proxy (answered
- * 500 `ERR_ASPOSE_PROXY_INTERNAL`). The core's closed set of codes has none
- * for a proxy bug, so it carries `ERR_ASPOSE_INVALID_ARGUMENT`: most such
- * failures come from a request that code in front of the proxy left in a
- * state it cannot use. Its `cause` is a copy of what was thrown (name,
+ * 500 `ERR_ASPOSE_PROXY_INTERNAL`): an {@link AsposeProxyInternalError} with
+ * the same code. Its `cause` is a copy of what was thrown (name,
  * message, stack and a string `code`), never the thrown object itself,
  * whose other fields could hold anything; the copy and the message are
  * redacted with the client's secrets, and the generic rules (Bearer
@@ -99,7 +142,7 @@ const QUOTE_MAX = 500;
  *
  * @internal
  */
-export function internalError(thrown: unknown, method: unknown, target: string, source: SecretSource | undefined): AsposeError {
+export function internalError(thrown: unknown, method: unknown, target: string, source: SecretSource | undefined): AsposeProxyInternalError {
   let secrets: readonly string[] = [];
   try {
     if (source !== undefined) secrets = source.sensitiveValues();
@@ -117,8 +160,7 @@ export function internalError(thrown: unknown, method: unknown, target: string, 
   const query = target.indexOf('?');
   const path = redactor(query >= 0 ? target.slice(0, query) : target).slice(0, QUOTE_MAX);
   const where = `${typeof method === 'string' ? method.slice(0, 20) : 'request'} ${path}`;
-  return new AsposeError(
-    'ERR_ASPOSE_INVALID_ARGUMENT',
+  return new AsposeProxyInternalError(
     `asposeProxy failed unexpectedly on ${where} and answered 500 ERR_ASPOSE_PROXY_INTERNAL: ${name}${message ? `: ${message.slice(0, QUOTE_MAX)}` : ''}`,
     { cause: copy },
   );

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
-import { AsposeError, AsposeRequestError } from '../errors/errors.js';
-import { redactErrorData } from '../errors/redact.js';
+import type { AsposeError } from '../errors/errors.js';
+import { toAsposeError } from '../http/request-error.js';
 import { holdsSecret, redactorFor, responseHeadersForClient, withoutSecrets, type SecretSource } from './header-filter.js';
-import { sendProxyError } from './proxy-errors.js';
+import { sendProxyError, upstreamFailure } from './proxy-errors.js';
 import type { RequestBody } from './request-body.js';
 
 /** Why the exchange cancelled the upstream request itself. */
@@ -150,9 +150,15 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
     this.#settle();
   }
 
+  /** The core's error for an upstream failure (the one mapping `request()` uses too), redacted with the client's secrets. */
+  #error(err: Error, streaming: boolean): AsposeError {
+    const { method, path, tokens } = this.#opts;
+    return toAsposeError(err, { method, path, proxied: true, streaming }, () => redactorFor(tokens, tokens.sensitiveValues()));
+  }
+
   onResponseError(_controller: Dispatcher.DispatchController | undefined, err: Error): void {
     if (this.#gone || this.#settled) return; // we cancelled it: nobody is left to answer
-    const { body, limit, method, path } = this.#opts;
+    const { body, limit } = this.#opts;
     body?.destroy();
     if (this.#req.socket?.destroyed) {
       // The caller's connection broke first (its body stream failed before 'close' arrived).
@@ -163,57 +169,20 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
     }
     if (this.#started || this.#res.headersSent) {
       // Mid-answer: cut the connection, so the caller sees a truncated answer rather than a wrong one.
-      this.#opts.report(toAsposeError(err, method, path, true, this.#opts.tokens));
+      this.#opts.report(this.#error(err, true));
       this.#res.destroy();
       this.#settle();
       return;
     }
     const closeConnection = body !== undefined;
     if (body?.tooLarge) {
-      sendProxyError(this.#res, 413, 'ERR_ASPOSE_PROXY_BODY_TOO_LARGE', `The request body is larger than ${limit} bytes`, true);
+      sendProxyError(this.#res, 'ERR_ASPOSE_PROXY_BODY_TOO_LARGE', `The request body is larger than ${limit} bytes`, true);
     } else {
-      const e = toAsposeError(err, method, path, false, this.#opts.tokens);
+      const e = this.#error(err, false);
       this.#opts.report(e);
-      switch (e.code) {
-        case 'ERR_ASPOSE_TIMEOUT':
-          sendProxyError(this.#res, 504, 'ERR_ASPOSE_TIMEOUT', 'The Aspose API did not answer in time', closeConnection);
-          break;
-        case 'ERR_ASPOSE_AUTH_REFUSED':
-        case 'ERR_ASPOSE_AUTH_UNAVAILABLE':
-        case 'ERR_ASPOSE_AUTH_INVALID_RESPONSE':
-        case 'ERR_ASPOSE_AUTH_RATE_LIMITED':
-          sendProxyError(this.#res, 502, e.code, 'The server could not get an access token for the Aspose API', closeConnection);
-          break;
-        default:
-          sendProxyError(this.#res, 502, 'ERR_ASPOSE_NETWORK', 'The Aspose API could not be reached', closeConnection);
-      }
+      const answer = upstreamFailure(e);
+      sendProxyError(this.#res, answer.code, answer.message, closeConnection);
     }
     this.#settle();
   }
-}
-
-/**
- * The core's error for an upstream failure: auth errors as they are, undici's
- * by kind. undici's own error stays as `cause`, with the raw bytes a parser
- * error keeps (`data`, which may echo the request's `Authorization`) redacted.
- */
-function toAsposeError(err: Error, method: string, path: string, midBody: boolean, tokens: ExchangeOptions['tokens']): AsposeError {
-  if (err instanceof AsposeError) return err;
-  redactErrorData(err, () => redactorFor(tokens, tokens.sensitiveValues()));
-  const e = err as { code?: string; name?: string; message?: string };
-  const details = { method, path, cause: err };
-  const where = `${method} ${path}`;
-  const when = midBody ? ' while its answer was streaming' : '';
-  if (e.code === 'UND_ERR_HEADERS_TIMEOUT' || e.code === 'UND_ERR_BODY_TIMEOUT' || e.code === 'UND_ERR_CONNECT_TIMEOUT') {
-    return new AsposeRequestError(
-      'ERR_ASPOSE_TIMEOUT',
-      `${where} through the proxy timed out${when} (${e.code}): raise the proxy's timeoutMs if the operation is slow`,
-      details,
-    );
-  }
-  return new AsposeRequestError(
-    'ERR_ASPOSE_NETWORK',
-    `${where} through the proxy failed${when}: ${e.code ?? e.name ?? 'Error'}${e.message ? ` (${e.message})` : ''}`,
-    details,
-  );
 }

@@ -7,7 +7,8 @@
  */
 import { createHash } from 'node:crypto';
 import { AsposeConfigError, type ConfigIssue } from '../errors/errors.js';
-import { credentialProblem, type AsposeCredential } from '../config/options.js';
+import type { AsposeCredential } from '../config/options.js';
+import { credentialProblem } from '../config/settings.js';
 
 /** One credential pair, as read. @internal */
 export interface ClientCredentials {

@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { AsposeAuthError } from '../errors/errors.js';
+import { AsposeAuthInvalidResponseError, AsposeAuthRefusedError, AsposeAuthUnavailableError, type AsposeAuthError } from '../errors/errors.js';
 import { createRedactor, type Redactor } from '../errors/redact.js';
 import { jwtLifetimeMs } from './jwt.js';
 import { AccessToken } from './access-token.js';
@@ -124,7 +124,7 @@ export async function requestTokenOnce(req: TokenRequest): Promise<TokenAttempt>
       return {
         ok: false,
         transient: false,
-        error: new AsposeAuthError('ERR_ASPOSE_AUTH_UNAVAILABLE', 'Token request cancelled: the TokenService was closed', { cause: req.signal.reason }),
+        error: new AsposeAuthUnavailableError('Token request cancelled: the TokenService was closed', { cause: req.signal.reason }),
       };
     }
     const reason = err instanceof TokenTransportError ? err.reason : 'network';
@@ -132,8 +132,7 @@ export async function requestTokenOnce(req: TokenRequest): Promise<TokenAttempt>
       return {
         ok: false,
         transient: false,
-        error: new AsposeAuthError(
-          'ERR_ASPOSE_AUTH_REFUSED',
+        error: new AsposeAuthRefusedError(
           `Token endpoint ${safeUrl(req.tokenUrl)} redirected, and a layer of the dispatcher followed it; the redirected request was stopped before it was sent: set tokenUrl to the token endpoint itself`,
         ),
       };
@@ -143,7 +142,7 @@ export async function requestTokenOnce(req: TokenRequest): Promise<TokenAttempt>
     return {
       ok: false,
       transient: true,
-      error: new AsposeAuthError('ERR_ASPOSE_AUTH_UNAVAILABLE', `Token endpoint ${safeUrl(req.tokenUrl)} failed: ${why}`, {
+      error: new AsposeAuthUnavailableError(`Token endpoint ${safeUrl(req.tokenUrl)} failed: ${why}`, {
         cause: scrubCause((err as { cause?: unknown }).cause ?? err, scrub),
       }),
     };
@@ -165,8 +164,7 @@ export async function requestTokenOnce(req: TokenRequest): Promise<TokenAttempt>
         ok: false,
         transient: true,
         retryAfterMs,
-        error: new AsposeAuthError(
-          'ERR_ASPOSE_AUTH_UNAVAILABLE',
+        error: new AsposeAuthUnavailableError(
           `Token endpoint ${safeUrl(req.tokenUrl)} answered ${status} with a body that is not JSON (truncated, or an error page)`,
           { status },
         ),
@@ -178,8 +176,7 @@ export async function requestTokenOnce(req: TokenRequest): Promise<TokenAttempt>
         ok: false,
         transient: false,
         retryAfterMs,
-        error: new AsposeAuthError(
-          'ERR_ASPOSE_AUTH_INVALID_RESPONSE',
+        error: new AsposeAuthInvalidResponseError(
           `Token endpoint ${safeUrl(req.tokenUrl)} answered ${status} without an access_token: check that tokenUrl is an OAuth 2.0 token endpoint (see AsposePresets)`,
           { status },
         ),
@@ -191,8 +188,7 @@ export async function requestTokenOnce(req: TokenRequest): Promise<TokenAttempt>
         ok: false,
         transient: false,
         retryAfterMs,
-        error: new AsposeAuthError(
-          'ERR_ASPOSE_AUTH_INVALID_RESPONSE',
+        error: new AsposeAuthInvalidResponseError(
           `Token endpoint ${safeUrl(req.tokenUrl)} answered ${status} with an access_token that ${malformed}: check that tokenUrl is an OAuth 2.0 token endpoint (see AsposePresets)`,
           { status },
         ),
@@ -204,8 +200,7 @@ export async function requestTokenOnce(req: TokenRequest): Promise<TokenAttempt>
         ok: false,
         transient: false,
         retryAfterMs,
-        error: new AsposeAuthError(
-          'ERR_ASPOSE_AUTH_INVALID_RESPONSE',
+        error: new AsposeAuthInvalidResponseError(
           `Token endpoint ${safeUrl(req.tokenUrl)} issued a ${JSON.stringify(scrub(type).slice(0, 20))} token; only Bearer tokens are supported`,
           { status },
         ),
@@ -221,8 +216,7 @@ export async function requestTokenOnce(req: TokenRequest): Promise<TokenAttempt>
         ok: false,
         transient: false,
         retryAfterMs,
-        error: new AsposeAuthError(
-          'ERR_ASPOSE_AUTH_INVALID_RESPONSE',
+        error: new AsposeAuthInvalidResponseError(
           `Token endpoint ${safeUrl(req.tokenUrl)} answered ${status} with an access_token that ${
             lifetime.ms <= 0
               ? `had already expired (by its ${lifetime.source === 'JWT exp' ? "JWT exp and this machine's clock" : lifetime.source})`
@@ -245,8 +239,7 @@ export async function requestTokenOnce(req: TokenRequest): Promise<TokenAttempt>
       ok: false,
       transient: true,
       retryAfterMs,
-      error: new AsposeAuthError(
-        'ERR_ASPOSE_AUTH_UNAVAILABLE',
+      error: new AsposeAuthUnavailableError(
         `Token endpoint ${safeUrl(req.tokenUrl)} answered ${status}${oauthError ? ` (${oauthError})` : ''}: try again later`,
         details,
       ),
@@ -264,7 +257,7 @@ export async function requestTokenOnce(req: TokenRequest): Promise<TokenAttempt>
     ok: false,
     transient: false,
     retryAfterMs,
-    error: new AsposeAuthError('ERR_ASPOSE_AUTH_REFUSED', `Token endpoint ${safeUrl(req.tokenUrl)} ${what}: ${hint}`, details),
+    error: new AsposeAuthRefusedError(`Token endpoint ${safeUrl(req.tokenUrl)} ${what}: ${hint}`, details),
   };
 }
 

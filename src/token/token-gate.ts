@@ -11,7 +11,7 @@
  *
  * @internal
  */
-import { AsposeAuthError } from '../errors/errors.js';
+import { authErrorLike, AsposeAuthRateLimitedError, AsposeAuthRefusedError, AsposeAuthUnavailableError, type AsposeAuthError } from '../errors/errors.js';
 import { safeUrl } from './token-endpoint.js';
 
 /** The refusal backoff, resolved from `refusalBackoff`. @internal */
@@ -122,8 +122,8 @@ export class PairState {
         : retryAt === Math.ceil(asked)
           ? `the answer's Retry-After`
           : `backoff after ${this.consecutiveRefusals} refusal${this.consecutiveRefusals === 1 ? '' : 's'} in a row`;
-    const final = new AsposeAuthError(
-      error.code as 'ERR_ASPOSE_AUTH_REFUSED' | 'ERR_ASPOSE_AUTH_INVALID_RESPONSE',
+    const final = authErrorLike(
+      error,
       `${error.message}. No token request will be sent for these credentials before ${new Date(retryAt).toISOString()} (${formatDuration(retryAt - now)} after this refusal: ${why}); until then calls fail with this error. New credentials are not held back.`,
       {
         status: error.status,
@@ -199,8 +199,7 @@ export class OutageState {
     const hold = exponential * (0.5 + random() / 2);
     const retryAt = Math.ceil(now + hold);
     const n = this.consecutiveFailures;
-    const final = new AsposeAuthError(
-      'ERR_ASPOSE_AUTH_UNAVAILABLE',
+    const final = new AsposeAuthUnavailableError(
       `${error.message}. No token request will be sent before ${new Date(retryAt).toISOString()} (${formatDuration(retryAt - now)} after this failure: backoff after ${n} failed token fetch${n === 1 ? '' : 'es'} in a row, so a failing token endpoint is not hammered); until then calls that need a new token fail with this error`,
       {
         status: error.status,
@@ -244,7 +243,7 @@ export function rateLimitedError(window: RetryWindow, now: number, tokenUrl: str
     a.status === 429
       ? `${head} for these credentials ${when}. Aspose locks a Client Id/Secret pair out of the token endpoint for 10 minutes after 5 refused token requests: check the Client Id and Client Secret on the Applications page of the Aspose Cloud dashboard (https://dashboard.aspose.cloud/applications), then wait; new credentials are not held back`
       : `${head} ${when}: wait for it, the token endpoint asked clients to back off`;
-  return new AsposeAuthError('ERR_ASPOSE_AUTH_RATE_LIMITED', message, {
+  return new AsposeAuthRateLimitedError(message, {
     status: a.status,
     oauthError: a.oauthError,
     oauthErrorDescription: a.oauthErrorDescription,
@@ -261,8 +260,7 @@ export function rateLimitedError(window: RetryWindow, now: number, tokenUrl: str
  * @internal
  */
 export function limitError(opensAt: number, now: number, policy: RefusalPolicy): AsposeAuthError {
-  return new AsposeAuthError(
-    'ERR_ASPOSE_AUTH_REFUSED',
+  return new AsposeAuthRefusedError(
     `The token endpoint refused these credentials ${policy.maxRequests} times in the last ${formatDuration(policy.windowMs)}; no token request will be sent for them before ${new Date(opensAt).toISOString()} (${formatDuration(opensAt - now)} from now), since Aspose locks the pair out for 10 minutes past 5 refusals: check the Client Id and Client Secret against the Applications page of the Aspose Cloud dashboard (https://dashboard.aspose.cloud/applications). New credentials are not held back.`,
     { attempts: 0, retryAt: opensAt },
   );

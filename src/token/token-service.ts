@@ -1,14 +1,8 @@
 import { inspect } from 'node:util';
 import { Agent } from '../http/undici.js';
-import { AsposeAuthError, AsposeConfigError, AsposeError } from '../errors/errors.js';
-import {
-  resolveOptions,
-  type AsposeAuthMode,
-  type AsposeDispatcher,
-  type AsposeLogger,
-  type ResolvedOptions,
-  type TokenServiceOptions,
-} from '../config/options.js';
+import { authErrorLike, AsposeAbortError, AsposeAuthError, AsposeAuthUnavailableError, AsposeConfigError, type AsposeError } from '../errors/errors.js';
+import type { AsposeAuthMode, AsposeDispatcher, AsposeLogger, TokenServiceOptions } from '../config/options.js';
+import { resolveTokenSettings, type ApiTarget, type TokenSettings } from '../config/settings.js';
 import { AccessToken } from './access-token.js';
 import { CredentialSource, type ClientCredentials } from './credential-source.js';
 import { readJwtTiming } from './jwt.js';
@@ -70,6 +64,8 @@ const MAX_PAIRS = 8;
 /** Secrets (and their pairs) kept for redaction: the current one and a few before it. */
 const RECENT_CREDENTIALS = 4;
 
+const kTokenService = Symbol.for('aspose-cloud-auth.TokenService');
+
 /**
  * Gets, caches and refreshes Aspose Cloud access tokens (OAuth 2.0
  * `client_credentials`).
@@ -112,9 +108,13 @@ const RECENT_CREDENTIALS = 4;
  *
  * The client secret and tokens are kept in private fields: `util.inspect` and
  * `JSON.stringify` of the service never show them, nor call credential functions.
+ *
+ * `instanceof TokenService` holds for a service from either module format of
+ * this package: it checks a `Symbol.for` brand, as the error classes do.
  */
 export class TokenService {
-  readonly #opts: ResolvedOptions;
+  /** Resolved once, by this constructor or by the client that builds the service. Holds the credentials: never returned. */
+  readonly #opts: TokenSettings;
   /** The Client Id and Secret, or the functions giving them (`client_credentials` only). */
   readonly #credentials: CredentialSource | undefined;
   readonly #refusalPolicy: RefusalPolicy;
@@ -146,22 +146,19 @@ export class TokenService {
   /**
    * @throws {AsposeConfigError} naming every missing or malformed option.
    */
-  constructor(options: TokenServiceOptions) {
-    this.#opts = resolveOptions(options);
-    const o = this.#opts;
-    this.#credentials = o.auth === 'client_credentials' ? new CredentialSource(options.clientId!, options.clientSecret!) : undefined;
+  constructor(options: TokenServiceOptions);
+  /** @internal With settings its caller (an `AsposeClient`) resolved already: options are resolved once. */
+  constructor(options: TokenServiceOptions, settings: TokenSettings);
+  constructor(options: TokenServiceOptions, settings: TokenSettings = resolveTokenSettings(options)) {
+    this.#opts = settings;
+    this.#credentials = settings.auth === 'client_credentials' ? new CredentialSource(settings.clientId, settings.clientSecret) : undefined;
     const fixed = this.#credentials?.fixed;
     if (fixed) this.#rememberCredentials(fixed);
-    this.#refusalPolicy = {
-      initialDelayMs: o.refusalInitialDelayMs,
-      maxDelayMs: o.refusalMaxDelayMs,
-      maxRequests: o.refusalMaxRequests,
-      windowMs: o.refusalWindowMs,
-    };
-    this.#dispatcher = options.dispatcher;
-    this.#logger = options.logger;
-    if (this.#opts.auth === 'static') {
-      const value = options.accessToken!;
+    this.#refusalPolicy = settings.refusalBackoff;
+    this.#dispatcher = settings.dispatcher;
+    this.#logger = settings.logger;
+    if (settings.auth === 'static') {
+      const value = settings.accessToken;
       const now = Date.now();
       // No request was sent, so there is no moment to count a lifetime from: the JWT's own exp is the expiry.
       const exp = readJwtTiming(value)?.exp;
@@ -179,12 +176,12 @@ export class TokenService {
 
   /** The API origin (`https://api.aspose.cloud`) that tokens are for; no other origin gets them. */
   get origin(): string {
-    return this.#opts.origin;
+    return this.#opts.api.origin;
   }
 
   /** The API base URL, without a trailing slash. */
   get baseUrl(): string {
-    return this.#opts.baseUrl;
+    return this.#opts.api.baseUrl;
   }
 
   /** The token endpoint URL. */
@@ -231,9 +228,9 @@ export class TokenService {
     if (recent.length > RECENT_CREDENTIALS) recent.shift();
   }
 
-  /** @internal Resolved options, for the client built on this service. Holds no secret. */
-  get resolvedOptions(): Readonly<ResolvedOptions> {
-    return this.#opts;
+  /** @internal Where the API lives (origin, base path), for the clients built on this service. Holds no secret. */
+  get api(): ApiTarget {
+    return this.#opts.api;
   }
 
   /**
@@ -312,7 +309,7 @@ export class TokenService {
    * Idempotent; resolves once the connections are closed.
    */
   async close(): Promise<void> {
-    this.#closed.abort(new AsposeError('ERR_ASPOSE_ABORTED', 'TokenService closed'));
+    this.#closed.abort(new AsposeAbortError('TokenService closed', { method: '', path: '' }));
     this.#current = undefined;
     const own = this.#ownAgent;
     this.#ownAgent = undefined;
@@ -380,14 +377,14 @@ export class TokenService {
 
   #fetch(force: boolean): Promise<CachedToken> {
     if (this.#inflight) return this.#inflight;
-    if (this.#opts.auth !== 'client_credentials') return Promise.reject(this.#cannotFetch(force));
+    const credentials = this.#credentials;
+    if (credentials === undefined) return Promise.reject(this.#cannotFetch(force));
     if (this.closed) return Promise.reject(closedError());
     // Fail at once, without reading the credentials again, while the last pair is held
     // back and cannot have changed (fixed strings, or functions read under a second ago).
     const now = Date.now();
     const last = this.#lastPair;
-    const held =
-      last && (!this.#credentials!.dynamic || now - last.readAt < CREDENTIAL_RECHECK_MS) ? this.#heldBack(last.state, now) : this.#heldBackService(now);
+    const held = last && (!credentials.dynamic || now - last.readAt < CREDENTIAL_RECHECK_MS) ? this.#heldBack(last.state, now) : this.#heldBackService(now);
     if (held) {
       this.#stats.heldBack++;
       return Promise.reject(held);
@@ -395,7 +392,7 @@ export class TokenService {
     // For the log line: a refresh ahead of expiry, a renewal (after a 401, expiry or
     // forceRefresh), or the first token.
     const why = this.#current ? 'refreshed ahead of expiry' : this.#stats.tokensIssued > 0 ? 'renewed' : 'obtained';
-    const p = this.#fetchWithRetry(why).finally(() => {
+    const p = this.#fetchWithRetry(why, credentials).finally(() => {
       if (this.#inflight === p) this.#inflight = undefined;
     });
     this.#inflight = p;
@@ -446,8 +443,7 @@ export class TokenService {
         { option: 'auth', problem: `is 'none', so there is no access token: set auth to 'client_credentials' with clientId and clientSecret to use tokens` },
       ]);
     }
-    return new AsposeAuthError(
-      'ERR_ASPOSE_AUTH_UNAVAILABLE',
+    return new AsposeAuthUnavailableError(
       force
         ? `Cannot refresh a static access token: use auth 'client_credentials' with clientId and clientSecret for refreshable tokens`
         : 'The static access token has expired: supply a new accessToken, or use clientId and clientSecret so tokens refresh by themselves',
@@ -455,10 +451,10 @@ export class TokenService {
   }
 
   /** The credentials to send now, and their pair's state. */
-  async #readCredentials(): Promise<{ credentials: ClientCredentials; pair: PairState }> {
+  async #readCredentials(source: CredentialSource): Promise<{ credentials: ClientCredentials; pair: PairState }> {
     let credentials: ClientCredentials;
     try {
-      credentials = await this.#credentials!.read(this.#opts.tokenTimeoutMs, this.#closed.signal);
+      credentials = await source.read(this.#opts.tokenTimeoutMs, this.#closed.signal);
     } catch (err) {
       throw this.closed ? closedError() : err;
     }
@@ -475,14 +471,14 @@ export class TokenService {
     return { credentials, pair };
   }
 
-  async #fetchWithRetry(why: string): Promise<CachedToken> {
+  async #fetchWithRetry(why: string, source: CredentialSource): Promise<CachedToken> {
     const o = this.#opts;
     const started = Date.now();
     for (let attempt = 0; ;) {
       if (this.closed) throw closedError();
       let read: { credentials: ClientCredentials; pair: PairState };
       try {
-        read = await this.#readCredentials();
+        read = await this.#readCredentials(source);
       } catch (err) {
         if (!this.closed) {
           this.#stats.failures++;
@@ -558,7 +554,7 @@ export class TokenService {
         this.#stats.failures++;
         const gaveUp =
           result.transient && attempt > 1
-            ? new AsposeAuthError('ERR_ASPOSE_AUTH_UNAVAILABLE', `${error.message} (gave up after ${attempt} attempts in ${Date.now() - started} ms)`, {
+            ? new AsposeAuthUnavailableError(`${error.message} (gave up after ${attempt} attempts in ${Date.now() - started} ms)`, {
                 status: error.status,
                 oauthError: error.oauthError,
                 oauthErrorDescription: error.oauthErrorDescription,
@@ -592,17 +588,30 @@ export class TokenService {
 
   #wait(p: Promise<CachedToken>, signal: AbortSignal | undefined): Promise<CachedToken> {
     if (!signal) return p;
-    if (signal.aborted) return Promise.reject(abortError(signal));
     return new Promise((resolve, reject) => {
       const onAbort = () => reject(abortError(signal));
-      signal.addEventListener('abort', onAbort, { once: true });
+      // The shared fetch is always handled here, even for a signal aborted already: a caller
+      // that stops waiting must not leave its failure to become an unhandled rejection.
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
       p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
     });
   }
 
+  /** True for a {@link TokenService} from either module format of this package. */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[kTokenService] === true;
+  }
+
+  /** @internal The brand `instanceof` checks. */
+  get [kTokenService](): true {
+    return true;
+  }
+
   toJSON(): object {
     // Never calls a credential function: it may be a vault read, and its value may be secret.
-    const clientId = this.#opts.clientId ?? (this.#credentials?.dynamic ? '(from a function)' : undefined);
+    const o = this.#opts;
+    const clientId = o.auth !== 'client_credentials' ? undefined : typeof o.clientId === 'string' ? o.clientId : '(from a function)';
     return { auth: this.auth, baseUrl: this.baseUrl, tokenUrl: this.tokenUrl, clientId, hasToken: this.#current !== undefined };
   }
 
@@ -612,17 +621,24 @@ export class TokenService {
 }
 
 function closedError(): AsposeAuthError {
-  return new AsposeAuthError('ERR_ASPOSE_AUTH_UNAVAILABLE', 'TokenService is closed', { attempts: 0 });
+  return new AsposeAuthUnavailableError('TokenService is closed', { attempts: 0 });
 }
 
+/** `error` as sent after `attempts` requests: the same error if it says so already, else a new one of its class. */
 function withAttempts(error: AsposeAuthError, attempts: number): AsposeAuthError {
   if (error.attempts === attempts) return error;
-  Object.defineProperty(error, 'attempts', { value: attempts });
-  return error;
+  return authErrorLike(error, error.message, {
+    status: error.status,
+    oauthError: error.oauthError,
+    oauthErrorDescription: error.oauthErrorDescription,
+    attempts,
+    retryAt: error.retryAt,
+    cause: error.cause,
+  });
 }
 
-function abortError(signal: AbortSignal): AsposeError {
-  return new AsposeError('ERR_ASPOSE_ABORTED', 'Stopped waiting for an access token: the signal was aborted', { cause: signal.reason });
+function abortError(signal: AbortSignal): AsposeAbortError {
+  return new AsposeAbortError('Stopped waiting for an access token: the signal was aborted', { method: '', path: '', cause: signal.reason });
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

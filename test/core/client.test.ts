@@ -3,7 +3,15 @@
  * throw AsposeApiError in every Aspose error shape; failures below HTTP map
  * to stable codes; connections are reused; close() is clean.
  */
-import { AsposeApiError, AsposeClient, AsposeError, AsposeRequestError, TokenService } from 'aspose-cloud-auth';
+import {
+  AsposeApiError,
+  AsposeApiInvalidResponseError,
+  AsposeClient,
+  AsposeError,
+  AsposeRequestError,
+  AsposeResponseError,
+  TokenService,
+} from 'aspose-cloud-auth';
 import { createServer } from 'node:http';
 import { inspect } from 'node:util';
 import type { AddressInfo } from 'node:net';
@@ -189,7 +197,8 @@ describe('JSON helpers', () => {
     const server = await standIn();
     const aspose = client(server);
     const err = await rejectionOf(aspose.get('/v4.0/barcode/generate', { query: { data: 'abc' } }));
-    expect(err).toBeInstanceOf(AsposeRequestError);
+    expect(err).toBeInstanceOf(AsposeApiInvalidResponseError);
+    expect(err).toBeInstanceOf(AsposeResponseError);
     expect(err.code).toBe('ERR_ASPOSE_API_INVALID_RESPONSE');
     expect(err.message).toMatch(/image\/svg\+xml/);
   });

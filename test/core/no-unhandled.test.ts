@@ -7,7 +7,8 @@
  * Tests that need to stand inside a token's refresh window pin `Date.now`
  * rather than wait out most of a token's life; all HTTP runs in real time.
  */
-import { cleanup, client, rejectionOf, sleep, standIn, tokenService, watchUnhandledRejections } from './fixtures';
+import { AsposeAbortError, TokenService } from 'aspose-cloud-auth';
+import { cleanup, client, rejectionOf, sleep, standIn, tokenService, track, watchUnhandledRejections } from './fixtures';
 
 let unhandled: ReturnType<typeof watchUnhandledRejections>;
 
@@ -130,4 +131,16 @@ test('a refresh-ahead fetch still running when the service closes settles quietl
   await tokens.close();
   await sleep(50);
   expect(tokens.stats.failures).toBe(1);
+});
+
+test('getToken() with a signal already aborted rejects with AsposeAbortError, and the fetch it started failing is not an unhandled rejection', async () => {
+  const server = await standIn();
+  server.failToken({ kind: 'status', status: 503 });
+  const tokens = tokenService(server, { retry: { retries: 0 } });
+  const err = await rejectionOf(tokens.getToken({ signal: AbortSignal.abort() }));
+  expect(err).toBeInstanceOf(AsposeAbortError);
+  await until(() => tokens.stats.failures === 1);
+  // auth: 'none' fails the fetch at once: that rejection too must not go unhandled.
+  const none = track(new TokenService({ auth: 'none', baseUrl: server.url }), (t) => t.close());
+  expect(await rejectionOf(none.getToken({ signal: AbortSignal.abort() }))).toBeInstanceOf(AsposeAbortError);
 });

@@ -141,7 +141,7 @@ test('normal operation: fetch, refresh ahead, 401 and replay, static and config 
     aspose,
     aspose.tokens,
     aspose.tokens.stats,
-    aspose.tokens.resolvedOptions,
+    aspose.tokens.api,
     config,
     staticConfig,
     staticTokens,

@@ -9,7 +9,7 @@ import Koa from 'koa';
 import { asposeAuth as expressAuth, asposeProxy as expressProxy } from 'aspose-cloud-auth/express';
 import { asposeAuth as koaAuth, asposeProxy as koaProxy } from 'aspose-cloud-auth/koa';
 import type { AsposeClient } from 'aspose-cloud-auth';
-import type { AsposeProxyOptions } from '../../src/proxy/proxy-core';
+import type { AsposeProxyOptions } from '../../src/proxy/aspose-proxy';
 
 export type Framework = 'express' | 'koa';
 export const FRAMEWORKS: Framework[] = ['express', 'koa'];

@@ -11,9 +11,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
-import { AsposeClient, AsposeError } from 'aspose-cloud-auth';
+import { AsposeClient, AsposeError, AsposeProxyInternalError } from 'aspose-cloud-auth';
 import { startAsposeStandIn, type AsposeStandIn } from 'aspose-cloud-auth/testing';
-import { createAsposeProxy } from '../../src/proxy/proxy-core';
+import { createAsposeProxy } from '../../src/proxy/aspose-proxy';
 import { FRAMEWORKS, send, startProxyApp, type ProxyApp } from './fixture-apps';
 
 /** What a middleware in front of the proxy wrote into `req.headers`, for this request (by its `x-case` header). */
@@ -192,7 +192,8 @@ describe.each(FRAMEWORKS)('asposeProxy on %s, when something inside it throws', 
     expect(errors).toHaveLength(1);
     const reported = errors[0];
     expect(reported).toBeInstanceOf(AsposeError);
-    expect(reported.code).toBe('ERR_ASPOSE_INVALID_ARGUMENT');
+    expect(reported).toBeInstanceOf(AsposeProxyInternalError);
+    expect(reported.code).toBe('ERR_ASPOSE_PROXY_INTERNAL');
     expect(reported.message).toContain('GET /v9.9/echo');
     expect(reported.message).toContain('ERR_ASPOSE_PROXY_INTERNAL');
     expect(reported.message).toContain('instrumentation failed for Bearer [redacted]');

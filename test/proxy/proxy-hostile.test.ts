@@ -7,7 +7,7 @@ import { AsposeClient, AsposeConfigError, type AsposeError } from 'aspose-cloud-
 import { startAsposeStandIn, type AsposeStandIn } from 'aspose-cloud-auth/testing';
 import { randomBytes } from 'node:crypto';
 import { createRedactor } from '../../src/errors/redact';
-import { createAsposeProxy } from '../../src/proxy/proxy-core';
+import { createAsposeProxy } from '../../src/proxy/aspose-proxy';
 import { responseHeadersForClient } from '../../src/proxy/header-filter';
 import { checkTarget } from '../../src/proxy/path-guard';
 import { FRAMEWORKS, send, sendRaw, sendRawParsed, startProxyApp, waitFor, type ProxyApp } from './fixture-apps';

@@ -1,8 +1,9 @@
 // A misconfigured proxy fails the app's start with one error naming every
 // problem; the path guard's verdicts, table by table.
 import { AsposeConfigError } from 'aspose-cloud-auth';
-import { createAsposeProxy } from '../../src/proxy/proxy-core';
+import { createAsposeProxy } from '../../src/proxy/aspose-proxy';
 import { checkTarget } from '../../src/proxy/path-guard';
+import { PROXY_ERROR_STATUS } from '../../src/proxy/proxy-errors';
 import { isAllowed, parseAllowList } from '../../src/proxy/allow-list';
 
 describe('asposeProxy options', () => {
@@ -136,6 +137,9 @@ describe('path guard', () => {
     '/v4.0/a?b c',
     '/v4.0/é',
   ])('refuses %s', (target) => {
-    expect(checkTarget(target)).toMatchObject({ ok: false, status: 400, code: 'ERR_ASPOSE_PROXY_BAD_PATH' });
+    const refused = checkTarget(target);
+    expect(refused).toMatchObject({ ok: false, code: 'ERR_ASPOSE_PROXY_BAD_PATH' });
+    // The status comes from the one code-to-status table.
+    expect(refused.ok ? 200 : PROXY_ERROR_STATUS[refused.code]).toBe(400);
   });
 });

@@ -397,6 +397,25 @@ describe.each(FRAMEWORKS)('asposeProxy on %s', (framework) => {
       }
     });
 
+    it("keeps the client's own headers over the browser's, whatever their case", async () => {
+      const tagged = new AsposeClient({
+        clientId: standIn.clientId,
+        clientSecret: standIn.clientSecret,
+        baseUrl: standIn.url,
+        headers: { 'X-Aspose-Client': 'my-bff/1.0' },
+      });
+      const proxied = await startProxyApp(framework, tagged, { allow: ALLOW });
+      try {
+        const res = await send(proxied.port, '/aspose/v9.9/echo', { headers: { 'x-aspose-CLIENT': 'forged/6.6', 'x-other': 'kept' } });
+        expect(res.status).toBe(200);
+        expect(res.json().headers['x-aspose-client']).toBe('my-bff/1.0');
+        expect(res.json().headers['x-other']).toBe('kept');
+      } finally {
+        await proxied.close();
+        await tagged.close();
+      }
+    });
+
     it('passes an upstream 404 through unchanged', async () => {
       const res = await send(app.port, '/aspose/v4.0/words/missing.docx');
       expect(res.status).toBe(404);

@@ -8,10 +8,11 @@ import { readFile } from 'node:fs/promises';
 import { fetch, request, Agent, interceptors } from 'undici';
 import {
   AsposeApiError,
-  AsposeAuthError,
+  AsposeAuthRateLimitedError,
+  AsposeAuthRefusedError,
   AsposeClient,
-  AsposeError,
   AsposePresets,
+  AsposeTimeoutError,
   TokenService,
   asposeAuthInterceptor,
   loadAsposeConfig,
@@ -89,11 +90,11 @@ export async function errors(aspose: AsposeClient): Promise<void> {
   } catch (err) {
     if (err instanceof AsposeApiError && err.status === 404) {
       console.log(err.apiCode, err.requestId); // 'ErrorItemNotFound', Aspose's request id
-    } else if (err instanceof AsposeAuthError && err.code === 'ERR_ASPOSE_AUTH_REFUSED') {
+    } else if (err instanceof AsposeAuthRefusedError) {
       console.log(err.oauthError); // 'invalid_client': check the dashboard credentials
-    } else if (err instanceof AsposeAuthError && err.code === 'ERR_ASPOSE_AUTH_RATE_LIMITED') {
+    } else if (err instanceof AsposeAuthRateLimitedError) {
       console.log(`no token before ${new Date(err.retryAt!).toISOString()}`); // Retry-After, e.g. Aspose's 10-minute lockout
-    } else if (err instanceof AsposeError && err.code === 'ERR_ASPOSE_TIMEOUT') {
+    } else if (err instanceof AsposeTimeoutError) {
       console.log('slow operation: raise timeoutMs');
     } else {
       throw err;

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AsposeConfigError, type AsposeError, type ConfigIssue } from '../errors/errors.js';
-import type { AsposeClient } from '../http/aspose-client.js';
-import { isAsposeClient } from '../middleware/shared-client.js';
+import { trimTrailingSlashes } from '../config/settings.js';
+import { AsposeClient } from '../http/aspose-client.js';
 import { isAllowed, parseAllowList, type AllowRule } from './allow-list.js';
 import { isAlwaysDropped, isClientAddressHeader, requestHeadersForUpstream, transferEncodingProblem, type RequestHeaderRules } from './header-filter.js';
 import { checkTarget, isTokenEndpoint } from './path-guard.js';
@@ -66,8 +66,9 @@ export interface AsposeProxyOptions {
    * Called with each upstream failure the proxy turns into a 502 or 504 (a
    * timeout, a network failure, no token), each upstream failure that cuts
    * an answer already started, and each unexpected failure inside the proxy
-   * (answered 500 `ERR_ASPOSE_PROXY_INTERNAL`; reported with the code
-   * `ERR_ASPOSE_INVALID_ARGUMENT` and what was thrown as `cause`), so your
+   * (answered 500 `ERR_ASPOSE_PROXY_INTERNAL`; reported as an
+   * `AsposeProxyInternalError`, with the same code and what was thrown as
+   * `cause`), so your
    * logs get the detail that the browser does not. The error holds no
    * secret or token.
    */
@@ -100,21 +101,14 @@ export interface AsposeProxy {
 /** What {@link AsposeProxy.handle} returns for a request answered at once: one settled promise for all of them. */
 const SETTLED: Promise<void> = Promise.resolve();
 
-/** What the proxy derives once per client: its base path and same-origin token path, as pieces. */
+/**
+ * What the proxy derives once per client for its token-endpoint check: the
+ * base path and the same-origin token path, as pieces. (Where requests go is
+ * the client's business: see `AsposeClient.proxyDispatchOptions`.)
+ */
 interface ClientPaths {
-  /** The API origin: the only one the proxy ever sends to. */
-  origin: string;
-  /** The base URL's path, without a trailing slash (`''` for most). */
-  basePath: string;
   base: string[];
   token: string[] | undefined;
-}
-
-/** `path` without trailing slashes, in one backward scan (no regex over configured text). */
-function trimTrailingSlashes(path: string): string {
-  let end = path.length;
-  while (end > 0 && path.charCodeAt(end - 1) === 47 /* / */) end--;
-  return path.slice(0, end);
 }
 
 const pathPieces = (pathname: string): string[] =>
@@ -157,7 +151,7 @@ export function createAsposeProxy(options: AsposeProxyOptions): AsposeProxy {
   if (maxBodyBytes !== undefined && !(maxBodyBytes === Infinity || (Number.isInteger(maxBodyBytes) && maxBodyBytes >= 0))) {
     issues.push({ option: 'maxBodyBytes', problem: 'must be a whole number of bytes' });
   }
-  if (options.client !== undefined && !isAsposeClient(options.client)) {
+  if (options.client !== undefined && !(options.client instanceof AsposeClient)) {
     issues.push({ option: 'client', problem: 'must be an AsposeClient' });
   }
   if (onError !== undefined && typeof onError !== 'function') issues.push({ option: 'onError', problem: 'must be a function' });
@@ -190,14 +184,9 @@ export function createAsposeProxy(options: AsposeProxyOptions): AsposeProxy {
   const pathsOf = (client: AsposeClient): ClientPaths => {
     let p = paths.get(client);
     if (p === undefined) {
-      const base = new URL(client.baseUrl);
+      const api = client.tokens.api;
       const token = new URL(client.tokens.tokenUrl);
-      p = {
-        origin: base.origin,
-        basePath: trimTrailingSlashes(base.pathname),
-        base: pathPieces(base.pathname),
-        token: token.origin === base.origin ? pathPieces(token.pathname) : undefined,
-      };
+      p = { base: pathPieces(api.basePath), token: token.origin === api.origin ? pathPieces(token.pathname) : undefined };
       paths.set(client, p);
     }
     return p;
@@ -239,40 +228,38 @@ export function createAsposeProxy(options: AsposeProxyOptions): AsposeProxy {
   function forward(req: IncomingMessage, res: ServerResponse, target: string, client: AsposeClient | undefined): Promise<void> | undefined {
     const method = (req.method ?? 'GET').toUpperCase();
     const withBody = hasRequestBody(req);
-    const fail = (status: number, code: AsposeProxyErrorCode, message: string): undefined => {
-      sendProxyError(res, status, code, message, withBody && !req.complete);
+    const fail = (code: AsposeProxyErrorCode, message: string): undefined => {
+      sendProxyError(res, code, message, withBody && !req.complete);
       return undefined;
     };
 
     const checked = checkTarget(target);
-    if (!checked.ok) return fail(checked.status, checked.code, checked.message);
+    if (!checked.ok) return fail(checked.code, checked.message);
     if (client === undefined || client === null) {
-      return fail(500, 'ERR_ASPOSE_CONFIG', 'asposeProxy has no client: pass { client } or mount asposeAuth() in front of it');
+      return fail('ERR_ASPOSE_CONFIG', 'asposeProxy has no client: pass { client } or mount asposeAuth() in front of it');
     }
-    if (!isAsposeClient(client)) {
+    if (!(client instanceof AsposeClient)) {
       return fail(
-        500,
         'ERR_ASPOSE_CONFIG',
         "asposeProxy's client (req.aspose or ctx.state.aspose) is not an AsposeClient: pass { client }, or mount asposeAuth() in front of it",
       );
     }
     const cp = pathsOf(client);
     if (isTokenEndpoint(checked.pieces, cp.base.length > 0 ? [...cp.base, ...checked.pieces] : checked.pieces, cp.token)) {
-      return fail(403, 'ERR_ASPOSE_PROXY_TOKEN_ENDPOINT', 'Token endpoints are never reachable through this proxy');
+      return fail('ERR_ASPOSE_PROXY_TOKEN_ENDPOINT', 'Token endpoints are never reachable through this proxy');
     }
     if (!isAllowed(rules, method, checked.segments)) {
-      return fail(403, 'ERR_ASPOSE_PROXY_FORBIDDEN', `${method} on this path is not in the proxy's allow list`);
+      return fail('ERR_ASPOSE_PROXY_FORBIDDEN', `${method} on this path is not in the proxy's allow list`);
     }
     const headers = requestHeadersForUpstream(req.headers, headerRules);
-    if (typeof headers === 'string') return fail(400, 'ERR_ASPOSE_PROXY_BAD_HEADER', headers);
+    if (typeof headers === 'string') return fail('ERR_ASPOSE_PROXY_BAD_HEADER', headers);
     const teProblem = transferEncodingProblem(req.headers['transfer-encoding']);
-    if (teProblem !== undefined) return fail(400, 'ERR_ASPOSE_PROXY_BAD_HEADER', teProblem);
+    if (teProblem !== undefined) return fail('ERR_ASPOSE_PROXY_BAD_HEADER', teProblem);
 
     let body: RequestBody | undefined;
     if (withBody) {
       if (req.readableDidRead || req.readableEnded) {
         return fail(
-          500,
           'ERR_ASPOSE_PROXY_BODY_CONSUMED',
           'The request body was read before asposeProxy: mount the proxy before any body parser (express.json(), koa-bodyparser, …)',
         );
@@ -280,21 +267,13 @@ export function createAsposeProxy(options: AsposeProxyOptions): AsposeProxy {
       // A string or a number (forwarded ones were checked above; one named in dropRequestHeaders may be anything).
       const length: unknown = req.headers['content-length'];
       if ((typeof length === 'string' || typeof length === 'number') && Number(length) > limit) {
-        return fail(413, 'ERR_ASPOSE_PROXY_BODY_TOO_LARGE', `The request body is larger than ${limit} bytes`);
+        return fail('ERR_ASPOSE_PROXY_BODY_TOO_LARGE', `The request body is larger than ${limit} bytes`);
       }
       body = new RequestBody(req, limit);
     }
 
-    const defaults = client.defaultHeaders;
     const exchange = new ProxyExchange(req, res, { method, path: checked.path, body, limit, tokens: client.tokens, report: (e) => report(e, req) });
-    return exchange.run(client.dispatcher, {
-      origin: cp.origin,
-      path: cp.basePath + checked.path + checked.search,
-      method: method,
-      headers: defaults ? { ...defaults, ...headers } : headers,
-      body: body ?? null,
-      ...(timeoutMs !== undefined ? { headersTimeout: timeoutMs, bodyTimeout: timeoutMs } : undefined),
-    });
+    return exchange.run(client.dispatcher, client.proxyDispatchOptions(method, checked.path + checked.search, headers, body ?? null, timeoutMs));
   }
 
   /**
@@ -308,7 +287,7 @@ export function createAsposeProxy(options: AsposeProxyOptions): AsposeProxy {
   function failInternally(err: unknown, req: IncomingMessage, res: ServerResponse, target: string, client: AsposeClient | undefined): void {
     try {
       // A request body nobody will read: close the connection rather than drain it.
-      sendProxyError(res, 500, 'ERR_ASPOSE_PROXY_INTERNAL', 'The proxy failed unexpectedly; the server reports the detail to its onError hook', true);
+      sendProxyError(res, 'ERR_ASPOSE_PROXY_INTERNAL', 'The proxy failed unexpectedly; the server reports the detail to its onError hook', true);
     } catch {
       try {
         res.destroy();
@@ -317,7 +296,7 @@ export function createAsposeProxy(options: AsposeProxyOptions): AsposeProxy {
       }
     }
     try {
-      report(internalError(err, req.method, target, isAsposeClient(client) ? client.tokens : undefined), req);
+      report(internalError(err, req.method, target, client instanceof AsposeClient ? client.tokens : undefined), req);
     } catch {
       // reporting must not turn into the failure it reports
     }
