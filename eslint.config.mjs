@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'coverage/**', 'node_modules/**', '.node-matrix/**', '.bench/**', 'sample/dist/**', 'test/compat/**'],
+    ignores: ['dist/**', 'coverage/**', 'node_modules/**', '.node-matrix/**', '.bench/**', '.examples/**', 'sample/dist/**', 'test/compat/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
@@ -44,8 +44,6 @@ export default tseslint.config(
       '@typescript-eslint/require-await': 'off',
       // Some tests load a build or a module the CommonJS way on purpose.
       '@typescript-eslint/no-require-imports': 'off',
-      // The docs' examples are kept apart in namespaces, one per example.
-      '@typescript-eslint/no-namespace': 'off',
     },
   },
   prettier,

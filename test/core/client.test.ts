@@ -12,10 +12,12 @@ import {
   AsposeResponseError,
   TokenService,
 } from 'aspose-cloud-auth';
-import { createServer } from 'node:http';
 import { inspect } from 'node:util';
-import type { AddressInfo } from 'node:net';
-import { captureServer, cleanup, client, closedPort, credentials, rejectionOf, sleep, standIn, track } from './fixtures';
+import { cleanup, track } from '../support/cleanup';
+import { client, credentials } from '../support/clients';
+import { rejectionOf } from '../support/errors';
+import { sleep, waitFor } from '../support/polling';
+import { captureServer, closedPort, serve, standIn } from '../support/servers';
 
 afterEach(cleanup);
 
@@ -291,7 +293,7 @@ describe('connections', () => {
     expect(api.open).toBe(1);
     await Promise.all([aspose.close(), aspose.close()]);
     await aspose.close();
-    for (let i = 0; i < 100 && api.open > 0; i++) await sleep(10);
+    await waitFor(() => api.open === 0, 'the connection to close', 1_000);
     expect(api.open).toBe(0);
     const err = await rejectionOf(aspose.get('/v1.0/x'));
     expect(err).toBeInstanceOf(AsposeError);
@@ -318,26 +320,19 @@ describe('connections', () => {
 test('an error answer is read only so far: a 256 MiB error page costs about 1 MiB, and the rest is never downloaded', async () => {
   const total = 256 * 1024 * 1024;
   let written = 0;
-  const server = track(
-    createServer((_req, res) => {
-      res.writeHead(500, { 'content-type': 'text/plain', 'content-length': total });
-      const chunk = Buffer.alloc(64 * 1024, 0x78);
-      const pump = () => {
-        while (written < total && !res.destroyed) {
-          written += chunk.length;
-          if (!res.write(chunk)) return void res.once('drain', pump);
-        }
-        res.end();
-      };
-      pump();
-    }),
-    (s) => {
-      s.closeAllConnections();
-      return new Promise((resolve) => s.close(resolve));
-    },
-  );
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const aspose = client(undefined, { auth: 'none', baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+  const server = await serve((_req, res) => {
+    res.writeHead(500, { 'content-type': 'text/plain', 'content-length': total });
+    const chunk = Buffer.alloc(64 * 1024, 0x78);
+    const pump = () => {
+      while (written < total && !res.destroyed) {
+        written += chunk.length;
+        if (!res.write(chunk)) return void res.once('drain', pump);
+      }
+      res.end();
+    };
+    pump();
+  });
+  const aspose = client(undefined, { auth: 'none', baseUrl: server.url });
   const err: AsposeApiError = await rejectionOf(aspose.get('/v4.0/words/a.docx'));
   expect(err).toBeInstanceOf(AsposeApiError);
   expect(err.status).toBe(500);

@@ -3,20 +3,12 @@
  * into one AsposeConfigError naming every problem; plain http is refused off
  * loopback unless allowed; static and none modes; presets.
  */
-import { ASPOSE_ENV_VARIABLES, AsposeClient, AsposeConfigError, AsposePresets, TokenService, isLoopbackHost, loadAsposeConfig } from 'aspose-cloud-auth';
-import { cleanup, standIn, track } from './fixtures';
+import { ASPOSE_ENV_VARIABLES, AsposeClient, AsposePresets, TokenService, isLoopbackHost, loadAsposeConfig } from 'aspose-cloud-auth';
+import { cleanup, track } from '../support/cleanup';
+import { configError } from '../support/errors';
+import { standIn } from '../support/servers';
 
 afterEach(cleanup);
-
-function configError(fn: () => unknown): AsposeConfigError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(AsposeConfigError);
-    return err as AsposeConfigError;
-  }
-  throw new Error('expected an AsposeConfigError');
-}
 
 describe('loadAsposeConfig', () => {
   test('reads every ASPOSE_* variable', () => {

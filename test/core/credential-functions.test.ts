@@ -5,9 +5,13 @@
  * new credentials are never held back by the old pair's lockout or backoff.
  */
 import { inspect } from 'node:util';
-import { AsposeClient, AsposeConfigError, TokenService, type AsposeClientOptions, type AsposeCredential } from 'aspose-cloud-auth';
+import { AccessToken, AsposeClient, type AsposeClientOptions, AsposeConfigError, type AsposeCredential, TokenService } from 'aspose-cloud-auth';
 import type { AsposeAuthModuleOptions } from 'aspose-cloud-auth/nestjs';
-import { captureServer, cleanup, client, distinctiveSecret, rejectionOf, sleep, standIn, tokenService, track, type CaptureServer } from './fixtures';
+import { cleanup, track } from '../support/cleanup';
+import { client, distinctiveSecret, tokenService } from '../support/clients';
+import { rejectionOf } from '../support/errors';
+import { sleep } from '../support/polling';
+import { captureServer, type CaptureServer, standIn } from '../support/servers';
 
 afterEach(async () => {
   jest.restoreAllMocks();
@@ -141,7 +145,7 @@ describe('a bad value or a failing function: AsposeConfigError naming the option
     const tokens = tokenService(server, { clientSecret: () => value as string });
     for (let i = 0; i < 10; i++) expect(await rejectionOf(tokens.getToken())).toBeInstanceOf(AsposeConfigError);
     value = server.clientSecret;
-    await expect(tokens.getToken()).resolves.toBeDefined();
+    await expect(tokens.getToken()).resolves.toBeInstanceOf(AccessToken);
     expect(server.tokenRequests).toBe(1);
   });
 });
@@ -157,7 +161,7 @@ describe('a lockout and a refusal backoff belong to the pair: new credentials en
     expect(server.tokenRequests).toBe(1);
     v.secret = server.clientSecret;
     clock.advance(1_000); // the vault is read again at most once a second while the old pair is held back (10 s backoff)
-    await expect(tokens.getToken()).resolves.toBeDefined();
+    await expect(tokens.getToken()).resolves.toBeInstanceOf(AccessToken);
     expect(server.tokenRequests).toBe(2);
   });
 
@@ -179,7 +183,7 @@ describe('a lockout and a refusal backoff belong to the pair: new credentials en
 
     v.secret = server.clientSecret;
     clock.advance(1_000);
-    await expect(tokens.getToken()).resolves.toBeDefined();
+    await expect(tokens.getToken()).resolves.toBeInstanceOf(AccessToken);
     expect(server.tokenRequests).toBe(2);
     // Back to the old secret: its lockout is remembered, so no request.
     v.secret = 'old-secret';

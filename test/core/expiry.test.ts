@@ -8,7 +8,10 @@
  * HTTP exchange, runs in real time.
  */
 import { TokenService } from 'aspose-cloud-auth';
-import { captureServer, cleanup, client, sleep, standIn, tokenService, track } from './fixtures';
+import { cleanup, track } from '../support/cleanup';
+import { client, tokenService } from '../support/clients';
+import { sleep, waitFor } from '../support/polling';
+import { captureServer, standIn } from '../support/servers';
 
 afterEach(async () => {
   jest.restoreAllMocks();
@@ -17,14 +20,6 @@ afterEach(async () => {
 
 function pinClock(at: number): void {
   jest.spyOn(Date, 'now').mockReturnValue(at);
-}
-
-async function until(condition: () => boolean, what: string, limitMs = 10_000): Promise<void> {
-  const end = performance.now() + limitMs;
-  while (!condition()) {
-    if (performance.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(5);
-  }
 }
 
 /** An unsigned JWT with these claims: enough for a client that only reads timing. */
@@ -94,7 +89,7 @@ describe('the refresh margin scales with the lifetime', () => {
     pinClock(first.expiresAt - 5 * 60_000 + 1_000);
     expect((await tokens.getToken()).value).toBe(first.value);
     expect(tokens.stats.refreshesAhead).toBe(1);
-    await until(() => tokens.stats.tokensIssued === 2, 'the background refresh');
+    await waitFor(() => tokens.stats.tokensIssued === 2, 'the background refresh');
     const second = await tokens.getToken();
     expect(second.value).not.toBe(first.value);
     expect(server.tokenRequests).toBe(2);
@@ -114,7 +109,7 @@ describe('the refresh margin scales with the lifetime', () => {
     // In its last fifth, 1000 calls start exactly one background refresh.
     pinClock(first.obtainedAt + 2_500);
     for (let i = 0; i < 1_000; i++) expect((await tokens.getToken()).value).toBe(first.value);
-    await until(() => tokens.stats.tokensIssued === 2, 'the background refresh');
+    await waitFor(() => tokens.stats.tokensIssued === 2, 'the background refresh');
     expect(server.tokenRequests).toBe(2);
     expect(tokens.stats.refreshesAhead).toBe(1);
   });
@@ -154,10 +149,10 @@ describe('refresh ahead', () => {
     // Every caller was answered before the (delayed) refresh could answer.
     expect(server.tokensIssued).toBe(1);
     expect(during.every((t) => t.value === first.value)).toBe(true);
-    await until(() => server.tokenRequests === 2, 'the refresh to reach the server');
+    await waitFor(() => server.tokenRequests === 2, 'the refresh to reach the server');
     expect(tokens.stats.refreshesAhead).toBe(1);
 
-    await until(() => tokens.stats.tokensIssued === 2, 'the background refresh');
+    await waitFor(() => tokens.stats.tokensIssued === 2, 'the background refresh');
     expect(server.tokenRequests).toBe(2);
     const after = await tokens.getToken();
     expect(after.value).not.toBe(first.value);
@@ -173,7 +168,7 @@ describe('refresh ahead', () => {
     const results = await Promise.all(Array.from({ length: 20 }, () => aspose.get<{ Document: unknown }>('/v4.0/words/a.docx')));
     expect(results).toHaveLength(20);
     expect(server.tokensIssued).toBe(1); // answered with the old token while the refresh was still delayed
-    await until(() => aspose.tokens.stats.tokensIssued === 2, 'the background refresh');
+    await waitFor(() => aspose.tokens.stats.tokensIssued === 2, 'the background refresh');
     expect(server.tokenRequests).toBe(2);
     expect(server.unauthorized).toBe(0);
   });

@@ -4,10 +4,18 @@
  * replayed once with a fresh token when the body can be sent again; a
  * one-shot stream gets its 401 back; a second 401 is not looped on.
  */
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { Agent, FormData as UndiciFormData, fetch, interceptors, request } from 'undici';
-import { AsposeClient, AsposeConfigError, TokenService, asposeAuthInterceptor } from 'aspose-cloud-auth';
-import { captureServer, cleanup, client, credentials, rejectionOf, sleep, standIn, track, watchUnhandledRejections } from './fixtures';
+import { AccessToken, AsposeClient, AsposeConfigError, TokenService, asposeAuthInterceptor } from 'aspose-cloud-auth';
+import { cleanup, track } from '../support/cleanup';
+import { client, credentials } from '../support/clients';
+import { rejectionOf } from '../support/errors';
+import { sleep } from '../support/polling';
+import { captureServer, standIn } from '../support/servers';
+import { runScenario } from '../support/unhandled-rejections';
+
+const SCENARIOS = join(__dirname, 'unhandled-rejection.scenarios.cjs');
 
 afterEach(cleanup);
 
@@ -348,28 +356,14 @@ describe('401 replay', () => {
 });
 
 describe('aborting while waiting for a token', () => {
+  // The tests here that look for unhandled rejections run their scenario in a child process,
+  // where a real listener sees them (see no-unhandled.test.ts).
   test('rejects with ERR_ASPOSE_ABORTED before the token arrives, and the API is never called', async () => {
-    const unhandled = watchUnhandledRejections();
-    try {
-      const server = await standIn();
-      server.failToken({ kind: 'delay', ms: 700 });
-      const aspose = client(server);
-      const controller = new AbortController();
-      const pending = rejectionOf(aspose.request({ path: '/v4.0/words/a.docx', signal: controller.signal }));
-      const other = aspose.get<{ Document: unknown }>('/v4.0/words/b.docx');
-      await sleep(100);
-      controller.abort();
-      const err = await pending;
-      expect(err).toMatchObject({ code: 'ERR_ASPOSE_ABORTED' });
-      expect(server.tokensIssued).toBe(0); // it did not wait for the token
-      // The shared token request went on for the other caller.
-      await expect(other).resolves.toHaveProperty('Document');
-      await sleep(50);
-      expect(server.apiRequests).toBe(1);
-      expect(unhandled.events).toEqual([]);
-    } finally {
-      unhandled.stop();
-    }
+    const { unhandled, result } = await runScenario(SCENARIOS, 'an abort before the token arrives');
+    expect(unhandled).toEqual([]);
+    // It did not wait for the token (none issued when it was rejected); the shared token
+    // request went on for the other caller, whose call alone reached the API.
+    expect(result).toEqual({ code: 'ERR_ASPOSE_ABORTED', tokensIssuedAtAbort: 0, otherFileName: 'b.docx', apiRequests: 1 });
   });
 
   test('an already-aborted signal rejects without a request', async () => {
@@ -390,26 +384,13 @@ describe('aborting while waiting for a token', () => {
     const patient = tokens.getToken();
     controller.abort();
     expect(await waiting).toMatchObject({ code: 'ERR_ASPOSE_ABORTED' });
-    await expect(patient).resolves.toBeDefined();
+    await expect(patient).resolves.toBeInstanceOf(AccessToken);
     expect(server.tokenRequests).toBe(1);
   });
 
   test('aborted while waiting for a token that then fails: no unhandled rejection', async () => {
-    const unhandled = watchUnhandledRejections();
-    try {
-      const server = await standIn();
-      server.failToken({ kind: 'delay', ms: 300 });
-      const aspose = client(server, { clientSecret: 'wrong' });
-      const controller = new AbortController();
-      const pending = rejectionOf(aspose.request({ path: '/v4.0/words/a.docx', signal: controller.signal }));
-      await sleep(50);
-      controller.abort();
-      expect(await pending).toMatchObject({ code: 'ERR_ASPOSE_ABORTED' });
-      await sleep(400);
-      expect(server.tokenRequests).toBe(1);
-      expect(unhandled.events).toEqual([]);
-    } finally {
-      unhandled.stop();
-    }
+    const { unhandled, result } = await runScenario(SCENARIOS, 'an abort while waiting for a token that then fails');
+    expect(unhandled).toEqual([]);
+    expect(result).toEqual({ code: 'ERR_ASPOSE_ABORTED', tokenRequests: 1 });
   });
 });

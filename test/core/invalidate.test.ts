@@ -1,5 +1,8 @@
 /** A 401 drops the token it carried, and only that one: a burst of 401s costs one new token. */
-import { cleanup, client, standIn, tokenService } from './fixtures';
+import { AccessToken } from 'aspose-cloud-auth';
+import { cleanup } from '../support/cleanup';
+import { client, tokenService } from '../support/clients';
+import { standIn } from '../support/servers';
 
 afterEach(cleanup);
 
@@ -48,6 +51,6 @@ test('invalidating a static access token is refused: there is nothing to refresh
   const server = await standIn();
   const tokens = tokenService(server, { auth: 'static', accessToken: server.issueToken(), clientId: undefined, clientSecret: undefined });
   expect(tokens.invalidate()).toBe(false);
-  expect(await tokens.getToken()).toBeDefined();
+  await expect(tokens.getToken()).resolves.toBeInstanceOf(AccessToken);
   expect(server.tokenRequests).toBe(0);
 });

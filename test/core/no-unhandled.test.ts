@@ -4,143 +4,76 @@
  * never become unhandled rejections, and every caller who does wait gets an
  * answer or an error, never a hang.
  *
- * Tests that need to stand inside a token's refresh window pin `Date.now`
- * rather than wait out most of a token's life; all HTTP runs in real time.
+ * Jest hides unhandled rejections from `process.on('unhandledRejection')`,
+ * so each scenario (unhandled-rejection.scenarios.cjs) runs in a child
+ * process against the built package, where a real listener counts them
+ * (test/support/unhandled-rejections.ts); the first test shows that count
+ * is not always zero. Scenarios that stand inside a token's refresh window
+ * pin `Date.now` rather than wait out most of a token's life; all HTTP runs
+ * in real time.
  */
-import { AsposeAbortError, TokenService } from 'aspose-cloud-auth';
-import { cleanup, client, rejectionOf, sleep, standIn, tokenService, track, watchUnhandledRejections } from './fixtures';
+import { join } from 'node:path';
+import { runScenario } from '../support/unhandled-rejections';
 
-let unhandled: ReturnType<typeof watchUnhandledRejections>;
+const SCENARIOS = join(__dirname, 'unhandled-rejection.scenarios.cjs');
 
-beforeEach(() => {
-  unhandled = watchUnhandledRejections();
+test('control: a refused token request that nobody awaits is counted as an unhandled rejection', async () => {
+  const { unhandled, result } = await runScenario(SCENARIOS, 'a token request nobody awaits');
+  expect(unhandled).toEqual([expect.objectContaining({ name: 'AsposeAuthRefusedError', code: 'ERR_ASPOSE_AUTH_REFUSED' })]);
+  expect(result).toEqual({ tokenRequests: 1 });
 });
-
-afterEach(async () => {
-  jest.restoreAllMocks();
-  await cleanup();
-  // Let any stray rejection surface before looking.
-  await sleep(20);
-  unhandled.stop();
-  expect(unhandled.events).toEqual([]);
-});
-
-async function until(condition: () => boolean, limitMs = 10_000): Promise<void> {
-  const end = performance.now() + limitMs;
-  while (!condition()) {
-    if (performance.now() > end) throw new Error('timed out');
-    await sleep(5);
-  }
-}
 
 test.each([
   ['refused', { kind: 'status', status: 400, body: { error: 'invalid_client' } }],
   ['unavailable', { kind: 'status', status: 503 }],
   ['hanging', { kind: 'hang' }],
 ] as const)('a %s background refresh is not an unhandled rejection, and the old token keeps serving', async (_, fault) => {
-  const server = await standIn();
-  const tokens = tokenService(server, { tokenTimeoutMs: 200, retry: { retries: 1, minDelayMs: 5, maxDelayMs: 20 } });
-  const first = await tokens.getToken();
-  server.failToken(fault, 10);
-  jest.spyOn(Date, 'now').mockReturnValue(first.expiresAt - 60_000); // inside the refresh window
-  expect((await tokens.getToken()).value).toBe(first.value);
-  await until(() => tokens.stats.failures === 1);
-  // Still inside the window: the old token still serves, and the failed
-  // refresh is not retried on every call.
-  const requests = tokens.stats.requests;
-  for (let i = 0; i < 100; i++) expect((await tokens.getToken()).value).toBe(first.value);
-  expect(tokens.stats.requests).toBe(requests);
-  expect(tokens.stats.refreshesAhead).toBe(1);
+  const { unhandled, result } = await runScenario(SCENARIOS, 'a background refresh that fails', fault);
+  expect(unhandled).toEqual([]);
+  // The call that started the refresh got the old token; after the failure, 100 more calls too,
+  // and the failed refresh was not retried on every call.
+  expect(result).toEqual({ starting: true, served: 100, requestsSince: 0, refreshesAhead: 1 });
 });
 
 test('a failed background refresh is tried again later, and its success replaces the token', async () => {
-  const server = await standIn();
-  const tokens = tokenService(server, { retry: { retries: 0 } });
-  const first = await tokens.getToken();
-  server.failToken({ kind: 'status', status: 503 });
-  const now = first.expiresAt - 60_000;
-  const clock = jest.spyOn(Date, 'now').mockReturnValue(now);
-  await tokens.getToken();
-  await until(() => tokens.stats.failures === 1);
-  clock.mockReturnValue(now + 10_000); // past the background retry pause, still before expiry
-  expect((await tokens.getToken()).value).toBe(first.value);
-  await until(() => tokens.stats.tokensIssued === 2);
-  expect((await tokens.getToken()).value).not.toBe(first.value);
-  expect(tokens.stats.refreshesAhead).toBe(2);
+  const { unhandled, result } = await runScenario(SCENARIOS, 'a failed background refresh tried again later');
+  expect(unhandled).toEqual([]);
+  expect(result).toEqual({ whileRetrying: true, replaced: true, refreshesAhead: 2 });
 });
 
 test('when the token endpoint fails after a 401, the caller gets the auth error: no hang, no unhandled rejection', async () => {
-  const server = await standIn();
-  const aspose = client(server);
-  await aspose.get('/v4.0/words/a.docx');
-  server.revoke();
-  server.failToken({ kind: 'status', status: 400, body: { error: 'invalid_client' } });
-  const errors = await Promise.all(Array.from({ length: 20 }, () => rejectionOf(aspose.get('/v4.0/words/a.docx'))));
-  for (const err of errors) expect(err).toMatchObject({ code: 'ERR_ASPOSE_AUTH_REFUSED' });
-  expect(server.tokenRequests).toBe(2);
+  const { unhandled, result } = await runScenario(SCENARIOS, 'the token endpoint failing after a 401');
+  expect(unhandled).toEqual([]);
+  expect(result).toEqual({ codes: ['ERR_ASPOSE_AUTH_REFUSED'], tokenRequests: 2 });
 });
 
 test('aborting a request that is waiting for a token after a 401 rejects with ERR_ASPOSE_ABORTED', async () => {
-  const server = await standIn();
-  const aspose = client(server);
-  await aspose.get('/v4.0/words/a.docx');
-  server.revoke();
-  server.failToken({ kind: 'delay', ms: 500 });
-  const controller = new AbortController();
-  const pending = rejectionOf(aspose.request({ method: 'POST', path: '/v4.0/echo', body: 'x', signal: controller.signal }));
-  await until(() => server.unauthorized === 1);
-  await sleep(30);
-  controller.abort();
-  expect(await pending).toMatchObject({ code: 'ERR_ASPOSE_ABORTED' });
-  await until(() => server.tokensIssued === 2);
-  await sleep(30);
-  expect(server.apiRequests).toBe(2); // the aborted request was not replayed once the token came
+  const { unhandled, result } = await runScenario(SCENARIOS, 'an abort while waiting for a token after a 401');
+  expect(unhandled).toEqual([]);
+  // apiRequests 2: the aborted request was not replayed once the token came.
+  expect(result).toEqual({ code: 'ERR_ASPOSE_ABORTED', apiRequests: 2 });
 });
 
 test('closing the token service mid-fetch rejects its waiting callers', async () => {
-  const server = await standIn();
-  server.failToken({ kind: 'hang' });
-  const tokens = tokenService(server);
-  const waiting = Array.from({ length: 5 }, () => rejectionOf(tokens.getToken()));
-  await until(() => server.tokenRequests === 1);
-  await tokens.close();
-  for (const err of await Promise.all(waiting)) expect(err).toMatchObject({ code: 'ERR_ASPOSE_AUTH_UNAVAILABLE' });
-  await expect(tokens.getToken()).rejects.toMatchObject({ code: 'ERR_ASPOSE_AUTH_UNAVAILABLE' });
-  expect(server.tokenRequests).toBe(1);
+  const { unhandled, result } = await runScenario(SCENARIOS, 'closing the token service mid-fetch');
+  expect(unhandled).toEqual([]);
+  expect(result).toEqual({ codes: Array(5).fill('ERR_ASPOSE_AUTH_UNAVAILABLE'), later: 'ERR_ASPOSE_AUTH_UNAVAILABLE', tokenRequests: 1 });
 });
 
 test('closing the client with force while requests wait for a token settles them at once', async () => {
-  const server = await standIn();
-  server.failToken({ kind: 'hang' });
-  const aspose = client(server);
-  const waiting = Array.from({ length: 5 }, () => rejectionOf(aspose.get('/v4.0/words/a.docx')));
-  await until(() => server.tokenRequests === 1);
-  await aspose.close({ force: true });
-  for (const err of await Promise.all(waiting)) expect(err.code).toBe('ERR_ASPOSE_ABORTED');
-  expect(server.apiRequests).toBe(0);
+  const { unhandled, result } = await runScenario(SCENARIOS, 'closing the client with force while requests wait for a token');
+  expect(unhandled).toEqual([]);
+  expect(result).toEqual({ codes: Array(5).fill('ERR_ASPOSE_ABORTED'), apiRequests: 0 });
 });
 
 test('a refresh-ahead fetch still running when the service closes settles quietly', async () => {
-  const server = await standIn();
-  const tokens = tokenService(server);
-  const first = await tokens.getToken();
-  server.failToken({ kind: 'hang' });
-  jest.spyOn(Date, 'now').mockReturnValue(first.expiresAt - 60_000);
-  await tokens.getToken();
-  await until(() => server.tokenRequests === 2);
-  await tokens.close();
-  await sleep(50);
-  expect(tokens.stats.failures).toBe(1);
+  const { unhandled, result } = await runScenario(SCENARIOS, 'a refresh ahead still running when the service closes');
+  expect(unhandled).toEqual([]);
+  expect(result).toEqual({ failures: 1 });
 });
 
 test('getToken() with a signal already aborted rejects with AsposeAbortError, and the fetch it started failing is not an unhandled rejection', async () => {
-  const server = await standIn();
-  server.failToken({ kind: 'status', status: 503 });
-  const tokens = tokenService(server, { retry: { retries: 0 } });
-  const err = await rejectionOf(tokens.getToken({ signal: AbortSignal.abort() }));
-  expect(err).toBeInstanceOf(AsposeAbortError);
-  await until(() => tokens.stats.failures === 1);
-  // auth: 'none' fails the fetch at once: that rejection too must not go unhandled.
-  const none = track(new TokenService({ auth: 'none', baseUrl: server.url }), (t) => t.close());
-  expect(await rejectionOf(none.getToken({ signal: AbortSignal.abort() }))).toBeInstanceOf(AsposeAbortError);
+  const { unhandled, result } = await runScenario(SCENARIOS, 'a getToken with a signal already aborted');
+  expect(unhandled).toEqual([]);
+  expect(result).toEqual({ first: ['AsposeAbortError', 'ERR_ASPOSE_ABORTED'], second: ['AsposeAbortError', 'ERR_ASPOSE_ABORTED'], tokenRequests: 1 });
 });

@@ -6,7 +6,8 @@
  */
 import { inspect } from 'node:util';
 import { AccessToken, AsposeClient, TokenService } from 'aspose-cloud-auth';
-import { captureServer, cleanup, track } from './fixtures';
+import { cleanup, track } from '../support/cleanup';
+import { captureServer } from '../support/servers';
 
 afterEach(cleanup);
 

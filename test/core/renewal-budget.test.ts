@@ -5,9 +5,10 @@
  * 401 cannot make the service hammer the token endpoint into Aspose's lockout.
  * A genuine revocation still recovers at once (see invalidate.test.ts too).
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import { cleanup, client, sleep, standIn, tokenService, track } from './fixtures';
+import { cleanup } from '../support/cleanup';
+import { client, tokenService } from '../support/clients';
+import { sleep, waitFor } from '../support/polling';
+import { serve, standIn } from '../support/servers';
 
 afterEach(cleanup);
 
@@ -191,8 +192,7 @@ describe('401-driven renewals are capped per interval', () => {
 async function refusingApi(delayMs: number): Promise<{ url: string; refused: Set<string>; seen: string[] }> {
   const refused = new Set<string>();
   const seen: string[] = [];
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((req, res) => {
+  const { url } = await serve((req, res) => {
     req.resume();
     req.on('end', () => {
       const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
@@ -201,38 +201,32 @@ async function refusingApi(delayMs: number): Promise<{ url: string; refused: Set
       setTimeout(() => res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"invalid_token"}'), delayMs);
     });
   });
-  server.on('connection', (s: Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
+  return { url, refused, seen };
+}
+
+/** A client of a {@link refusingApi} answering after `delayMs`, its tokens from a stand-in, with a 60 s cap on 401 renewals. */
+async function cappedClient(delayMs: number) {
+  const tokenEndpoint = await standIn();
+  const api = await refusingApi(delayMs);
+  const aspose = client(undefined, {
+    baseUrl: api.url,
+    tokenUrl: `${tokenEndpoint.url}/connect/token`,
+    clientId: tokenEndpoint.clientId,
+    clientSecret: tokenEndpoint.clientSecret,
+    min401RenewalIntervalMs: 60_000,
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  track(server, (s) => {
-    for (const sock of sockets) sock.destroy();
-    return new Promise((resolve) => s.close(resolve));
-  });
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, refused, seen };
+  return { tokenEndpoint, api, aspose };
 }
 
 describe('when the cap declines', () => {
   test('a 401 whose token another caller has already replaced is replayed with the new token, at no token request', async () => {
-    const tokenEndpoint = await standIn();
-    const api = await refusingApi(300);
-    const aspose = client(undefined, {
-      baseUrl: api.url,
-      tokenUrl: `${tokenEndpoint.url}/connect/token`,
-      clientId: tokenEndpoint.clientId,
-      clientSecret: tokenEndpoint.clientSecret,
-      min401RenewalIntervalMs: 60_000,
-    });
+    const { tokenEndpoint, api, aspose } = await cappedClient(300);
     // Use up the interval's renewal, so that the cap is in force.
     expect(aspose.tokens.invalidate(await aspose.tokens.getToken())).toBe(true);
     const stale = await aspose.tokens.getToken();
     api.refused.add(stale.value);
     const pending = aspose.request({ path: '/v4.0/words/a.docx' }); // carries `stale`; its 401 comes in 300 ms
-    await new Promise<void>((resolve) => {
-      const wait = () => (api.seen.includes(stale.value) ? resolve() : setTimeout(wait, 5));
-      wait();
-    });
+    await waitFor(() => api.seen.includes(stale.value), 'the call with the stale token to reach the API');
     const replacement = await aspose.tokens.getToken({ forceRefresh: true }); // another caller renews meanwhile
     const res = await pending;
     expect(res.statusCode).toBe(200);
@@ -242,15 +236,7 @@ describe('when the cap declines', () => {
   });
 
   test('a 401 whose token is still the current one comes back without a replay', async () => {
-    const tokenEndpoint = await standIn();
-    const api = await refusingApi(0);
-    const aspose = client(undefined, {
-      baseUrl: api.url,
-      tokenUrl: `${tokenEndpoint.url}/connect/token`,
-      clientId: tokenEndpoint.clientId,
-      clientSecret: tokenEndpoint.clientSecret,
-      min401RenewalIntervalMs: 60_000,
-    });
+    const { tokenEndpoint, api, aspose } = await cappedClient(0);
     expect(aspose.tokens.invalidate(await aspose.tokens.getToken())).toBe(true);
     const current = await aspose.tokens.getToken();
     api.refused.add(current.value);

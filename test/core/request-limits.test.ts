@@ -4,39 +4,16 @@
  * included), a stalled answer cancelled, connections as a bound on requests
  * under way, and close() with a bound.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { Agent } from 'undici';
 import { AsposeClient, type AsposeRequestError } from 'aspose-cloud-auth';
-import { cleanup, client, rejectionOf, standIn, track } from './fixtures';
+import { cleanup, track } from '../support/cleanup';
+import { client } from '../support/clients';
+import { rejectionOf } from '../support/errors';
+import { sleep, waitFor } from '../support/polling';
+import { sinkServer, slowServer, standIn } from '../support/servers';
 
 afterEach(cleanup);
-
-/** A node:http API that answers `/slow/{ms}` after that long and counts how many requests it holds at once. */
-async function slowApi(): Promise<{ url: string; peak: number; now: number; served: number }> {
-  const state = { url: '', peak: 0, now: 0, served: 0 };
-  const server: Server = createServer((req, res) => {
-    state.now++;
-    state.peak = Math.max(state.peak, state.now);
-    const ms = Number(/^\/slow\/(\d+)/.exec(req.url ?? '')?.[1] ?? 0);
-    const timer = setTimeout(() => {
-      state.served++;
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
-    }, ms);
-    res.once('close', () => {
-      clearTimeout(timer);
-      state.now--;
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  track(server, (s) => {
-    s.closeAllConnections();
-    return new Promise((resolve) => s.close(resolve));
-  });
-  return state;
-}
 
 /** An undici Agent of the test's own, as a user would pass: its default timeouts are 300 s. */
 function userAgent(): Agent {
@@ -45,7 +22,7 @@ function userAgent(): Agent {
 
 describe('timeoutMs', () => {
   test('holds with a dispatcher the user passed (whose own timeouts are 300 s)', async () => {
-    const api = await slowApi();
+    const api = await slowServer();
     const aspose = client(undefined, { auth: 'none', baseUrl: api.url, dispatcher: userAgent(), timeoutMs: 200 });
     const err: AsposeRequestError = await rejectionOf(aspose.get('/slow/3000'));
     expect(err.code).toBe('ERR_ASPOSE_TIMEOUT');
@@ -55,7 +32,7 @@ describe('timeoutMs', () => {
   });
 
   test('counts time spent queued for a connection, so slow calls cannot starve the rest', async () => {
-    const api = await slowApi();
+    const api = await slowServer();
     const aspose = client(undefined, { auth: 'none', baseUrl: api.url, connections: 2, timeoutMs: 300 });
     // Two slow calls take both connections (each with its own, longer bound).
     const slow = [1, 2].map(() => aspose.request({ path: '/slow/1500', timeoutMs: 5000 }).then((r) => r.body.dump()));
@@ -79,7 +56,7 @@ describe('timeoutMs', () => {
   });
 
   test("a call's own timeoutMs replaces the client's, either way", async () => {
-    const api = await slowApi();
+    const api = await slowServer();
     const aspose = client(undefined, { auth: 'none', baseUrl: api.url, dispatcher: userAgent(), timeoutMs: 100 });
     expect(await aspose.get('/slow/300', { timeoutMs: 3000 })).toEqual({ ok: true });
     const err: AsposeRequestError = await rejectionOf(aspose.get('/slow/3000', { timeoutMs: 150 }));
@@ -88,13 +65,13 @@ describe('timeoutMs', () => {
   });
 
   test('0 disables it', async () => {
-    const api = await slowApi();
+    const api = await slowServer();
     const aspose = client(undefined, { auth: 'none', baseUrl: api.url, dispatcher: userAgent(), timeoutMs: 0 });
     expect(await aspose.get('/slow/400')).toEqual({ ok: true });
   });
 
   test('a malformed per-call timeoutMs is refused before anything is sent', async () => {
-    const api = await slowApi();
+    const api = await slowServer();
     const aspose = client(undefined, { auth: 'none', baseUrl: api.url });
     for (const bad of [-1, 1.5, Number.NaN, '100' as unknown as number]) {
       const err = await rejectionOf(aspose.request({ path: '/slow/0', timeoutMs: bad }));
@@ -115,8 +92,7 @@ describe('a stalled answer', () => {
     // Read one chunk, then stop reading: undici applies backpressure and the stream stalls.
     await new Promise<void>((resolve) => res.body.once('data', () => resolve()));
     res.body.pause();
-    const deadline = Date.now() + 10_000;
-    while (server.closedEarly === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await waitFor(() => server.closedEarly > 0, 'the stand-in to see the stalled download cancelled');
     expect(server.closedEarly).toBe(1);
     expect(server.streamedBytes).toBeLessThan(total);
     const err = await failed;
@@ -132,7 +108,7 @@ describe('a stalled answer', () => {
     // Read in small sips with pauses shorter than the bound: over a second in all, never 300 ms without progress.
     for await (const chunk of res.body) {
       bytes += (chunk as Buffer).length;
-      await new Promise((r) => setTimeout(r, 20));
+      await sleep(20);
     }
     expect(bytes).toBe(4 * 1024 * 1024);
   });
@@ -140,7 +116,7 @@ describe('a stalled answer', () => {
 
 describe('connections', () => {
   test('bounds requests under way with a dispatcher the user passed, and serves every one in turn', async () => {
-    const api = await slowApi();
+    const api = await slowServer();
     const aspose = client(undefined, { auth: 'none', baseUrl: api.url, dispatcher: userAgent(), connections: 3, timeoutMs: 10_000 });
     const results = await Promise.all(Array.from({ length: 20 }, () => aspose.get('/slow/30')));
     expect(results).toHaveLength(20);
@@ -149,7 +125,7 @@ describe('connections', () => {
   });
 
   test('a call aborted while it waits for its turn leaves the line, and the line moves on', async () => {
-    const api = await slowApi();
+    const api = await slowServer();
     const aspose = client(undefined, { auth: 'none', baseUrl: api.url, connections: 1, timeoutMs: 10_000 });
     const first = aspose.get('/slow/300');
     const controller = new AbortController();
@@ -165,10 +141,10 @@ describe('connections', () => {
 
 describe('close()', () => {
   test('waits for calls under way, then refuses new ones with ERR_ASPOSE_ABORTED', async () => {
-    const api = await slowApi();
+    const api = await slowServer();
     const aspose = client(undefined, { auth: 'none', baseUrl: api.url });
     const call = aspose.get('/slow/300');
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
     await aspose.close();
     expect(await call).toEqual({ ok: true });
     const err = await rejectionOf(aspose.get('/slow/0'));
@@ -177,10 +153,10 @@ describe('close()', () => {
   });
 
   test('with a bound, aborts a hung call once the bound runs out', async () => {
-    const api = await slowApi();
+    const api = await slowServer();
     const aspose = client(undefined, { auth: 'none', baseUrl: api.url, dispatcher: userAgent(), timeoutMs: 0 });
     const hung = rejectionOf(aspose.get('/slow/600000'));
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
     await aspose.close({ timeoutMs: 200 });
     const err = await hung;
     expect(err.code).toBe('ERR_ASPOSE_ABORTED');
@@ -188,10 +164,10 @@ describe('close()', () => {
   });
 
   test('force aborts calls under way and calls waiting for a turn at once', async () => {
-    const api = await slowApi();
+    const api = await slowServer();
     const aspose = client(undefined, { auth: 'none', baseUrl: api.url, connections: 1, timeoutMs: 0 });
     const calls = [rejectionOf(aspose.get('/slow/600000')), rejectionOf(aspose.get('/slow/0'))];
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
     await aspose.close({ force: true });
     for (const err of await Promise.all(calls)) expect(err.code).toBe('ERR_ASPOSE_ABORTED');
     expect(api.served).toBe(0);
@@ -206,21 +182,6 @@ describe('close()', () => {
 });
 
 describe('uploads', () => {
-  /** A node:http API that reads the whole body, then answers with its size after `delayMs`. */
-  async function sinkApi(delayMs = 0): Promise<{ url: string }> {
-    const server: Server = createServer((req, res) => {
-      let bytes = 0;
-      req.on('data', (c: Buffer) => (bytes += c.length));
-      req.on('end', () => setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ bytes })), delayMs));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    track(server, (s) => {
-      s.closeAllConnections();
-      return new Promise((resolve) => s.close(resolve));
-    });
-    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-  }
-
   /** A body that sends `count` chunks of 1 KiB, `gapMs` apart, then (unless `stallAfter`) ends. */
   function trickle(count: number, gapMs: number, stallAfter?: number): Readable {
     let sent = 0;
@@ -235,7 +196,7 @@ describe('uploads', () => {
   }
 
   test('an upload that keeps moving is not cut off by timeoutMs, however long it takes in all; the wait for the answer runs from its end', async () => {
-    const api = await sinkApi(200);
+    const api = await sinkServer(200);
     const aspose = client(undefined, { auth: 'none', baseUrl: api.url, timeoutMs: 400 });
     // 12 chunks 100 ms apart: about 1.2 s of upload, three times the bound, never 400 ms without progress.
     const res = await aspose.request({ method: 'PUT', path: '/upload', body: trickle(12, 100) });
@@ -258,7 +219,7 @@ describe('uploads', () => {
   });
 
   test('an upload that stalls is cancelled after timeoutMs without progress, saying so', async () => {
-    const api = await sinkApi();
+    const api = await sinkServer();
     const aspose = client(undefined, { auth: 'none', baseUrl: api.url, timeoutMs: 300 });
     const err: AsposeRequestError = await rejectionOf(aspose.request({ method: 'PUT', path: '/upload', body: trickle(10, 10, 2) }));
     expect(err.code).toBe('ERR_ASPOSE_TIMEOUT');
@@ -267,7 +228,7 @@ describe('uploads', () => {
 });
 
 test('calls far beyond setTimeout’s range are not timed out at once (2^31 ms fires after 1 ms in Node)', async () => {
-  const api = await slowApi();
+  const api = await slowServer();
   const aspose = client(undefined, { auth: 'none', baseUrl: api.url, dispatcher: userAgent() });
   // Through the dispatcher, as undici.request(url, { dispatcher, headersTimeout }) would.
   const res = await aspose.dispatcher.request({ origin: api.url, path: '/slow/100', method: 'GET', headersTimeout: 2 ** 31 + 5, bodyTimeout: 2 ** 40 });
@@ -280,11 +241,11 @@ test('calls far beyond setTimeout’s range are not timed out at once (2^31 ms f
 });
 
 test('leaving the line for a connection costs constant time: 4× the queued calls cost about 4× to abort, not 16×', async () => {
-  const api = await slowApi();
+  const api = await slowServer();
   async function abortQueued(n: number): Promise<number> {
     const aspose = new AsposeClient({ auth: 'none', baseUrl: api.url, connections: 1, timeoutMs: 0 });
     const calls = Array.from({ length: n }, () => aspose.request({ path: '/slow/600000' }).catch(() => undefined));
-    await new Promise((r) => setTimeout(r, 20));
+    await sleep(20);
     const started = process.hrtime.bigint();
     await aspose.close({ force: true });
     const ns = Number(process.hrtime.bigint() - started);

@@ -7,7 +7,11 @@
 import { format, inspect } from 'node:util';
 import { AsposeClient, AsposeConfigError, TokenService, loadAsposeConfig, type AsposeLogger } from 'aspose-cloud-auth';
 import type { AsposeStandIn, TokenFault } from 'aspose-cloud-auth/testing';
-import { cleanup, closedPort, distinctiveSecret, rejectionOf, sleep, standIn, track } from './fixtures';
+import { cleanup, track } from '../support/cleanup';
+import { distinctiveSecret } from '../support/clients';
+import { rejectionOf } from '../support/errors';
+import { sleep } from '../support/polling';
+import { closedPort, standIn } from '../support/servers';
 
 afterEach(cleanup);
 

@@ -1,5 +1,8 @@
 /** Any number of concurrent callers share one token request. */
-import { cleanup, client, standIn, tokenService } from './fixtures';
+import { cleanup } from '../support/cleanup';
+import { client, tokenService } from '../support/clients';
+import { sleep } from '../support/polling';
+import { standIn } from '../support/servers';
 
 afterEach(cleanup);
 
@@ -48,7 +51,7 @@ test('callers arriving while a token request is slow join it rather than startin
   server.failToken({ kind: 'delay', ms: 300 });
   const tokens = tokenService(server);
   const early = tokens.getToken();
-  await new Promise((r) => setTimeout(r, 100));
+  await sleep(100);
   const late = await Promise.all([tokens.getToken(), tokens.getToken({ forceRefresh: true })]);
   const first = await early;
   expect(late.map((t) => t.value)).toEqual([first.value, first.value]);

@@ -3,8 +3,12 @@
  * OAuth details and are not retried; transient faults are retried with
  * bounded backoff, honouring Retry-After; tokenTimeoutMs bounds each attempt.
  */
-import { AsposeAuthError } from 'aspose-cloud-auth';
-import { captureServer, cleanup, client, closedPort, rejectionOf, standIn, tokenService } from './fixtures';
+import { AccessToken, AsposeAuthError } from 'aspose-cloud-auth';
+import { cleanup } from '../support/cleanup';
+import { client, tokenService } from '../support/clients';
+import { rejectionOf } from '../support/errors';
+import { sleep } from '../support/polling';
+import { captureServer, closedPort, standIn } from '../support/servers';
 
 afterEach(cleanup);
 
@@ -52,9 +56,9 @@ describe('permanent refusals', () => {
     expect(server.tokenRequests).toBe(1);
     expect(tokens.stats).toMatchObject({ requests: 1, failures: 1, heldBack: 1 });
 
-    await new Promise((r) => setTimeout(r, 350));
+    await sleep(350);
     const token = await tokens.getToken(); // the credentials started working (brand-new credentials do that)
-    expect(token.value).toBeTruthy();
+    expect(server.verifyToken(token.value)).toBe(true);
     expect(server.tokenRequests).toBe(2);
   });
 
@@ -129,7 +133,7 @@ describe('transient faults are retried', () => {
     server.failToken({ kind: 'status', status, body: { error: 'temporarily_unavailable' } });
     const tokens = tokenService(server);
     const token = await tokens.getToken();
-    expect(token.value).toBeTruthy();
+    expect(server.verifyToken(token.value)).toBe(true);
     expect(server.tokenRequests).toBe(2);
     expect(tokens.stats).toMatchObject({ requests: 2, tokensIssued: 1, failures: 0 });
   });
@@ -248,8 +252,8 @@ describe('transient faults are retried', () => {
     const err = await rejectionOf(tokens.getToken());
     expect(err).toMatchObject({ code: 'ERR_ASPOSE_AUTH_UNAVAILABLE' });
     // The hold after a failed fetch (test/core/token-outage.test.ts): 10 to 20 ms here.
-    await new Promise((r) => setTimeout(r, err.retryAt - Date.now() + 5));
-    await expect(tokens.getToken()).resolves.toBeDefined();
+    await sleep(err.retryAt - Date.now() + 5);
+    await expect(tokens.getToken()).resolves.toBeInstanceOf(AccessToken);
     expect(server.tokenRequests).toBe(3);
   });
 
@@ -267,7 +271,7 @@ describe('transient faults are retried', () => {
     server.failToken({ kind: 'status', status: 503, headers: { 'retry-after': '5' } }, 10);
     const tokens = tokenService(server);
     const pending = rejectionOf(tokens.getToken());
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
     await tokens.close();
     const err = await pending;
     expect(err).toBeInstanceOf(AsposeAuthError);

@@ -16,9 +16,13 @@
  */
 import { request, Agent } from 'undici';
 import { parseRetryAfter } from '../../src/token/token-endpoint';
-import { AsposeAuthError, type TokenService } from 'aspose-cloud-auth';
+import { AccessToken, AsposeAuthError, type TokenService } from 'aspose-cloud-auth';
 import type { AsposeStandIn } from 'aspose-cloud-auth/testing';
-import { captureServer, cleanup, client, rejectionOf, sleep, standIn, tokenService, track } from './fixtures';
+import { cleanup, track } from '../support/cleanup';
+import { client, tokenService } from '../support/clients';
+import { rejectionOf } from '../support/errors';
+import { sleep, waitFor } from '../support/polling';
+import { captureServer, standIn } from '../support/servers';
 
 afterEach(async () => {
   jest.restoreAllMocks();
@@ -178,7 +182,7 @@ describe('a Retry-After holds back every token request until it has passed', () 
     expect(tokens.stats).toMatchObject({ requests: 1, failures: 1, heldBack: 200 });
 
     clock.advance(50_000); // 600 s after the 429: the window and the stand-in's lockout end together
-    await expect(tokens.getToken()).resolves.toBeDefined();
+    await expect(tokens.getToken()).resolves.toBeInstanceOf(AccessToken);
     expect(server.tokenRequests).toBe(2);
   });
 
@@ -232,7 +236,7 @@ describe('a Retry-After holds back every token request until it has passed', () 
     const started = performance.now();
     expect(await rejectionOf(tokens.getToken())).toMatchObject({ code: 'ERR_ASPOSE_AUTH_UNAVAILABLE', status: 503 });
     // The next caller comes at once, inside the 1 s window: it waits, then sends.
-    await expect(tokens.getToken()).resolves.toBeDefined();
+    await expect(tokens.getToken()).resolves.toBeInstanceOf(AccessToken);
     expect(performance.now() - started).toBeGreaterThanOrEqual(950);
     expect(server.tokenRequests).toBe(2);
   });
@@ -246,7 +250,7 @@ describe('a Retry-After holds back every token request until it has passed', () 
     clock.advance(56 * MIN);
     server.lockOut();
     expect(await tokens.getToken()).toBe(token); // starts the background refresh, which meets the 429
-    await until(() => tokens.stats.failures === 1);
+    await waitFor(() => tokens.stats.failures === 1, 'the background refresh to fail');
     expect(server.tokenRateLimited).toBe(1);
     // Only a caller that insists on a new token is told.
     expect(await rejectionOf(tokens.getToken({ forceRefresh: true }))).toMatchObject({ code: 'ERR_ASPOSE_AUTH_RATE_LIMITED', attempts: 0 });
@@ -259,7 +263,7 @@ describe('a Retry-After holds back every token request until it has passed', () 
 
     clock.advance(40_000); // past the window (and the stand-in's lockout), 1.8 min before the token expires
     expect(await tokens.getToken()).toBe(token); // still valid: the refresh starts in the background
-    await until(() => tokens.stats.tokensIssued === 2);
+    await waitFor(() => tokens.stats.tokensIssued === 2, 'the background refresh');
     expect((await tokens.getToken()).value).not.toBe(token.value);
     expect(server.tokenRequests).toBe(3);
   });
@@ -368,14 +372,6 @@ describe('refusals back off, and never more than 5 token requests go in any 10 m
   });
 });
 
-async function until(condition: () => boolean, limitMs = 10_000): Promise<void> {
-  const end = performance.now() + limitMs;
-  while (!condition()) {
-    if (performance.now() > end) throw new Error('timed out waiting');
-    await sleep(5);
-  }
-}
-
 describe('an unusable token is held back like a refusal', () => {
   test('a token endpoint that keeps issuing a token with a control character costs one request, not one per call', async () => {
     const clock = simulatedClock();
@@ -429,7 +425,7 @@ describe('a refusal’s Retry-After holds its pair back that long', () => {
     expect(await rejectionOf(tokens.getToken())).toMatchObject({ code: 'ERR_ASPOSE_AUTH_REFUSED', retryAt: clock.now + 900_000 });
     secret = server.clientSecret;
     clock.advance(CREDENTIAL_RECHECK);
-    await expect(tokens.getToken()).resolves.toBeDefined();
+    await expect(tokens.getToken()).resolves.toBeInstanceOf(AccessToken);
     expect(server.tokenRequests).toBe(2);
   });
 
@@ -500,7 +496,7 @@ describe('a token endpoint failing transiently is not hammered: after a fetch gi
 
     // The endpoint recovers: a token, and the next failure starts from 5 s again.
     random.mockReturnValue(1);
-    await expect(tokens.getToken()).resolves.toBeDefined();
+    await expect(tokens.getToken()).resolves.toBeInstanceOf(AccessToken);
     expect(server.tokenRequests).toBe(8 * 4 + 1);
     server.failToken({ kind: 'status', status: 503, body: {} }, 4);
     expect((await rejectionOf(tokens.getToken({ forceRefresh: true }))).retryAt - clock.now).toBe(5_000);
@@ -547,7 +543,7 @@ describe('a token endpoint failing transiently is not hammered: after a fetch gi
     expect(reads).toBe(readsAfterFetch);
     expect(server.tokenRequests).toBe(4);
     clock.advance(5_000 - 4 * 1_200);
-    await expect(tokens.getToken()).resolves.toBeDefined(); // the new secret, once the hold is over
+    await expect(tokens.getToken()).resolves.toBeInstanceOf(AccessToken); // the new secret, once the hold is over
     expect(server.tokenRequests).toBe(5);
   });
 
@@ -560,7 +556,7 @@ describe('a token endpoint failing transiently is not hammered: after a fetch gi
     clock.advance(56 * MIN);
     server.failToken({ kind: 'status', status: 503, body: {} }, 8);
     expect(await tokens.getToken()).toBe(token); // starts the background refresh, which gives up after 4 requests
-    await until(() => tokens.stats.failures === 1);
+    await waitFor(() => tokens.stats.failures === 1, 'the background refresh to fail');
     expect(server.tokenRequests).toBe(5);
     for (let i = 0; i < 49; i++) {
       clock.advance(100);
@@ -574,7 +570,7 @@ describe('a token endpoint failing transiently is not hammered: after a fetch gi
 
     clock.advance(100); // the hold is over: the next call's refresh goes, and fails again (a 10 s hold now)
     expect(await tokens.getToken()).toBe(token);
-    await until(() => tokens.stats.failures === 2);
+    await waitFor(() => tokens.stats.failures === 2, 'the second background refresh to fail');
     expect(server.tokenRequests).toBe(9);
     expect(tokens.stats.refreshesAhead).toBe(2);
     clock.advance(5_000);
@@ -582,7 +578,7 @@ describe('a token endpoint failing transiently is not hammered: after a fetch gi
     expect(tokens.stats.refreshesAhead).toBe(2); // 5 s on, still held
     clock.advance(5_000);
     expect(await tokens.getToken()).toBe(token);
-    await until(() => tokens.stats.tokensIssued === 2);
+    await waitFor(() => tokens.stats.tokensIssued === 2, 'the background refresh');
     expect((await tokens.getToken()).value).not.toBe(token.value);
     expect(server.tokenRequests).toBe(10);
   });
@@ -603,7 +599,7 @@ describe('a token endpoint failing transiently is not hammered: after a fetch gi
     server.failToken({ kind: 'status', status: 503, body: {} }, 2);
     const tokens = tokenService(server, { retry: { retries: 1, minDelayMs: 0, maxDelayMs: 0 } });
     expect(await rejectionOf(tokens.getToken())).toMatchObject({ code: 'ERR_ASPOSE_AUTH_UNAVAILABLE', attempts: 2 });
-    await expect(tokens.getToken()).resolves.toBeDefined();
+    await expect(tokens.getToken()).resolves.toBeInstanceOf(AccessToken);
     expect(server.tokenRequests).toBe(3);
   });
 });

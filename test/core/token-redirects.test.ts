@@ -8,12 +8,14 @@
  * sent, through undici's context.history). The error names only the target's
  * origin: its path and query could hold anything.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { inspect } from 'node:util';
 import { Agent, interceptors, request, type Dispatcher } from 'undici';
 import { AsposeAuthError, TokenService } from 'aspose-cloud-auth';
-import { captureServer, cleanup, client, rejectionOf, track, type CaptureServer } from './fixtures';
+import { cleanup, track } from '../support/cleanup';
+import { client } from '../support/clients';
+import { rejectionOf } from '../support/errors';
+import { waitFor } from '../support/polling';
+import { captureServer, type CaptureServer } from '../support/servers';
 
 afterEach(cleanup);
 
@@ -23,51 +25,13 @@ const TARGET_TOKEN = 'token-handed-out-by-the-redirect-target';
 const TARGET_PATH = '/landing/private-path-segment';
 const TARGET_QUERY = 'q=private-query-value';
 
-/** A server on another loopback port that counts everything sent to it and would hand out a token. */
-interface Target {
-  url: string;
-  origin: string;
-  connections: number;
-  requests: { method: string; url: string; body: string }[];
-  /** Connections open now. */
-  open(): number;
-  /** Bytes read from every socket, closed ones included: 0 means no request was written to it. */
-  bytesRead(): number;
-}
-
-async function redirectTarget(): Promise<Target> {
-  const sockets = new Set<Socket>();
-  let closedBytes = 0;
-  const target: Target = {
-    url: '',
-    origin: '',
-    connections: 0,
-    requests: [],
-    bytesRead: () => closedBytes + [...sockets].reduce((n, s) => n + s.bytesRead, 0),
-    open: () => sockets.size,
-  };
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      target.requests.push({ method: req.method ?? '', url: req.url ?? '', body: Buffer.concat(chunks).toString('utf8') });
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: TARGET_TOKEN, token_type: 'Bearer', expires_in: 3600 }));
-    });
-  });
-  server.on('connection', (s: Socket) => {
-    target.connections++;
-    sockets.add(s);
-    s.on('close', () => {
-      closedBytes += s.bytesRead;
-      sockets.delete(s);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  target.url = target.origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  track(server, (s) => {
-    for (const sock of sockets) sock.destroy();
-    return new Promise((resolve) => s.close(resolve));
-  });
+/**
+ * A server on another loopback port that counts everything sent to it (its
+ * `bytesRead()` is 0 until a request is written to it) and would hand out a token.
+ */
+async function redirectTarget(): Promise<CaptureServer> {
+  const target = await captureServer();
+  target.respond = () => ({ status: 200, body: { access_token: TARGET_TOKEN, token_type: 'Bearer', expires_in: 3600 } });
   return target;
 }
 
@@ -116,14 +80,6 @@ function tokensAt(tokenUrl: string, dispatcher: Dispatcher | undefined): TokenSe
   );
 }
 
-async function until(condition: () => boolean, what: string): Promise<void> {
-  const end = performance.now() + 5_000;
-  while (!condition()) {
-    if (performance.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 /** Every printed form of an error, for leak checks. */
 function printed(err: unknown): string {
   return [String(err), inspect(err, { depth: 10 }), JSON.stringify(err), (err as Error).stack ?? ''].join('\n');
@@ -140,7 +96,9 @@ test('control: the layer that follows regardless really does follow a 307 for an
   } as never);
   expect(res.statusCode).toBe(200);
   await res.body.dump();
-  expect(target.requests).toEqual([{ method: 'POST', url: `${TARGET_PATH}?${TARGET_QUERY}`, body: 'client_secret=x' }]);
+  expect(target.requests.map((r) => ({ method: r.method, url: r.url, body: r.body.toString() }))).toEqual([
+    { method: 'POST', url: `${TARGET_PATH}?${TARGET_QUERY}`, body: 'client_secret=x' },
+  ]);
 });
 
 describe.each(LAYERINGS)('token endpoint redirecting to another origin, with %s', (layering) => {
@@ -169,7 +127,7 @@ describe.each(LAYERINGS)('token endpoint redirecting to another origin, with %s'
     expect(target.requests).toEqual([]);
     expect(target.bytesRead()).toBe(0);
     if (layering !== 'a layer following regardless') expect(target.connections).toBe(0);
-    await until(() => target.open() === 0, 'the connection to the target to close');
+    await waitFor(() => target.open === 0, 'the connection to the target to close', 5_000);
     // The endpoint itself was asked once (a redirect is a refusal: not retried) and got the secret, as it should.
     expect(endpoint.requests).toHaveLength(1);
     expect(endpoint.requests[0].body.toString()).toContain(`client_secret=${SECRET}`);

@@ -9,7 +9,10 @@ import { inspect } from 'node:util';
 import { AsposeAuthError, type AccessToken } from 'aspose-cloud-auth';
 import { MAX_ACCESS_TOKEN_LENGTH, MAX_TOKEN_LIFETIME_MS } from '../../src/token/token-endpoint';
 import { JWT_CLOCK_SKEW_TOLERANCE_MS } from '../../src/token/jwt';
-import { captureServer, cleanup, client, rejectionOf, standIn, tokenService, type CaptureServer } from './fixtures';
+import { cleanup } from '../support/cleanup';
+import { client, tokenService } from '../support/clients';
+import { rejectionOf } from '../support/errors';
+import { captureServer, type CaptureServer, standIn } from '../support/servers';
 
 afterEach(cleanup);
 

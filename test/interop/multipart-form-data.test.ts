@@ -8,7 +8,8 @@
  */
 import { FormData as Undici7FormData, request } from 'undici';
 import { AsposeClient } from 'aspose-cloud-auth';
-import { captureServer, cleanup, track, type CaptureServer } from '../core/fixtures';
+import { cleanup, track } from '../support/cleanup';
+import { captureServer, type CaptureServer } from '../support/servers';
 
 afterEach(cleanup);
 

@@ -5,10 +5,11 @@
  * against the issuer's JWKS.
  */
 import { createPublicKey, verify, type JsonWebKey } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
 import { OAuth2Server } from 'oauth2-mock-server';
 import { AsposeAuthError, AsposeClient, TokenService } from 'aspose-cloud-auth';
+import { listen, type Listening } from '../support/http';
+import { sleep } from '../support/polling';
 
 const CLIENT_ID = 'interop-client';
 const CLIENT_SECRET = `interop-secret-${Math.random().toString(36).slice(2)}`;
@@ -17,7 +18,7 @@ let oauth: OAuth2Server;
 let tokenUrl: string;
 let tokenRequests: { body: Record<string, string>; headers: IncomingMessage['headers'] }[];
 let expiresIn: number | undefined;
-let api: Server;
+let api: Listening;
 let apiUrl: string;
 let apiCalls: { status: number }[];
 /** The resource server rejects tokens issued (iat, seconds) before this. */
@@ -59,7 +60,7 @@ beforeAll(async () => {
     if (expiresIn !== undefined) token.payload.exp = Math.floor(Date.now() / 1000) + expiresIn;
   });
 
-  api = createServer((req, res) => {
+  api = await listen((req, res) => {
     const m = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
     const status = m && verifyJwt(m[1]) ? 200 : 401;
     apiCalls.push({ status });
@@ -67,8 +68,7 @@ beforeAll(async () => {
       .writeHead(status, { 'content-type': 'application/json' })
       .end(JSON.stringify(status === 200 ? { ok: true, path: req.url } : { error: 'invalid_token' }));
   });
-  await new Promise<void>((r) => api.listen(0, '127.0.0.1', r));
-  apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
+  apiUrl = api.url;
 });
 
 beforeEach(() => {
@@ -79,7 +79,7 @@ beforeEach(() => {
 
 afterAll(async () => {
   await oauth.stop();
-  await new Promise((r) => api.close(r));
+  await api.close();
 });
 
 test('1000 concurrent calls share one token from a standard OAuth 2.0 server, and a JWKS-verifying resource server accepts it', async () => {
@@ -114,7 +114,7 @@ test("the server's expires_in decides when a new token is fetched", async () => 
   expect(first.expiresAt - first.obtainedAt).toBe(2000);
   expect((await tokens.getToken()).value).toBe(first.value);
   expect(tokenRequests).toHaveLength(1);
-  await new Promise((r) => setTimeout(r, 2000));
+  await sleep(2000);
   const second = await tokens.getToken();
   expect(second.value).not.toBe(first.value);
   expect(verifyJwt(second.value)).toBe(true);
@@ -141,7 +141,7 @@ test('a token the resource server stops accepting is replaced once, and every ca
   try {
     await client.get('/v4.0/words/a.docx');
     // Revoke every token issued so far (iat is in whole seconds, so step past the current second).
-    await new Promise((r) => setTimeout(r, 1100));
+    await sleep(1100);
     revokedBefore = Math.floor(Date.now() / 1000);
     const results = await Promise.all(Array.from({ length: 50 }, () => client.get<{ ok: boolean }>('/v4.0/words/a.docx')));
     expect(results.every((r) => r.ok)).toBe(true);

@@ -13,15 +13,17 @@
  * unless `ASPOSE_REQUIRE_UNDICI8=1` (set by scripts/test-node-matrix.sh),
  * which turns the skip into a failure.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { FormData as Undici7FormData } from 'undici';
 import type * as Undici8 from 'undici8';
 import { AsposeClient, TokenService, type AsposeClientOptions, type AsposeDispatcher } from 'aspose-cloud-auth';
 import type { AsposeStandIn } from 'aspose-cloud-auth/testing';
-import { captureServer, cleanup, credentials, rejectionOf, standIn, track } from '../core/fixtures';
-import { startForwardProxy, type ForwardProxy } from './forward-proxy';
+import { cleanup, track } from '../support/cleanup';
+import { credentials } from '../support/clients';
+import { rejectionOf } from '../support/errors';
+import { startForwardProxy, type ForwardProxy } from '../support/forward-proxy';
+import { sleep, waitFor } from '../support/polling';
+import { captureServer, holdingServer, standIn } from '../support/servers';
 
 const [major, minor] = process.versions.node.split('.').map(Number) as [number, number];
 const supported = major > 22 || (major === 22 && minor >= 19);
@@ -75,62 +77,11 @@ const expectedFields = {
   notes: { value: 'plain notes', filename: 'notes.txt' },
 };
 
-/** A server that holds each request until `release()`, and records how many were under way at once. */
-async function holdingServer(): Promise<{
-  url: string;
-  active: number;
-  max: number;
-  served: number;
-  connections: number;
-  waitFor(n: number): Promise<void>;
-  release(): void;
-}> {
-  const held: (() => void)[] = [];
-  const sockets = new Set<Socket>();
-  let waiter: { n: number; resolve: () => void } | undefined;
-  const state = {
-    url: '',
-    active: 0,
-    max: 0,
-    served: 0,
-    connections: 0,
-    waitFor(n: number) {
-      return state.active >= n ? Promise.resolve() : new Promise<void>((resolve) => (waiter = { n, resolve }));
-    },
-    release() {
-      for (const go of held.splice(0)) go();
-    },
-  };
-  const server: Server = createServer((req, res) => {
-    req.resume();
-    state.active++;
-    state.max = Math.max(state.max, state.active);
-    if (waiter && state.active >= waiter.n) waiter.resolve();
-    held.push(() => {
-      state.active--;
-      state.served++;
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
-    });
-  });
-  server.on('connection', (s: Socket) => {
-    state.connections++;
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  track(server, (s) => {
-    for (const sock of sockets) sock.destroy();
-    return new Promise((resolve) => s.close(resolve));
-  });
-  return state;
-}
-
 function suite(): void {
   beforeAll(() => {
     // Loaded here, not at the top: on Node < 22.19 the file must still load to report the skip.
     undici8 = require('undici8') as typeof Undici8;
-    expect(undici8.Agent).toBeDefined();
+    expect(typeof undici8.Agent).toBe('function');
   });
 
   describe.each(variants)('undici 8 $name', (variant) => {
@@ -247,11 +198,7 @@ function suite(): void {
       expect(err).toMatchObject({ code: 'ERR_ASPOSE_TIMEOUT' });
       expect(err.message).toContain('timeoutMs');
       // The stand-in sees its client go away, instead of answering after 2 s.
-      await new Promise<void>((resolve) => {
-        const poll = setInterval(() => {
-          if (server.closedEarly > 0) resolve(clearInterval(poll));
-        }, 10);
-      });
+      await waitFor(() => server.closedEarly > 0, 'the stand-in to see the request cancelled');
     });
 
     test('connections holds: with connections: 2, at most 2 of 8 concurrent calls are under way at the server', async () => {
@@ -261,7 +208,7 @@ function suite(): void {
       await target.waitFor(2);
       // Release in rounds: each round lets the next (at most 2) through.
       while (target.served < 8) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        await sleep(50);
         target.release();
       }
       expect(await Promise.all(calls)).toHaveLength(8);

@@ -1,9 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { Agent, request } from 'undici';
 import { startAsposeStandIn, type AsposeStandIn } from 'aspose-cloud-auth/testing';
+import { asposeVariables, useEnv } from '../support/env';
+import { send } from '../support/http';
 import { DocumentsAppModule } from './fixtures/documents.app';
-import { asposeVariables, useEnv } from './support/env';
 
 /**
  * The whole path, over real HTTP twice: a caller → the Nest app (listening on
@@ -13,16 +13,12 @@ import { asposeVariables, useEnv } from './support/env';
 let standIn: AsposeStandIn;
 let app: INestApplication;
 let url: string;
-const caller = new Agent();
 const setEnv = useEnv();
 
 beforeAll(async () => {
   standIn = await startAsposeStandIn({ clientId: 'e2e-id', clientSecret: 'e2e-secret-77aa' });
 });
-afterAll(async () => {
-  await caller.close();
-  await standIn.close();
-});
+afterAll(() => standIn.close());
 beforeEach(async () => {
   standIn.resetCounters();
   setEnv({ ...asposeVariables(), ASPOSE_CLIENT_ID: standIn.clientId, ASPOSE_CLIENT_SECRET: standIn.clientSecret, ASPOSE_BASE_URL: standIn.url });
@@ -33,29 +29,26 @@ beforeEach(async () => {
 });
 afterEach(() => app.close());
 
-async function get(path: string): Promise<{ status: number; type: string; text: string }> {
-  const res = await request(`${url}${path}`, { dispatcher: caller });
-  return { status: res.statusCode, type: String(res.headers['content-type']), text: await res.body.text() };
-}
+const get = (path: string) => send(url, path);
 
 test('a route using the injected AsposeClient answers with Words document info', async () => {
   const res = await get('/documents/report.docx?folder=reports');
   expect(res.status).toBe(200);
-  expect(JSON.parse(res.text)).toEqual({ fileName: 'report.docx', format: 'Docx' });
+  expect(res.json()).toEqual({ fileName: 'report.docx', format: 'Docx' });
   expect(standIn.log.at(-1)).toMatchObject({ method: 'GET', path: '/v4.0/words/report.docx', authorized: true, status: 200 });
 });
 
 test('a route using AsposeHttpService sends back the generated barcode', async () => {
   const res = await get('/barcodes/QR?data=Hello%20Nest');
   expect(res.status).toBe(200);
-  expect(res.type).toMatch(/^image\/svg\+xml/);
+  expect(res.headers['content-type']).toMatch(/^image\/svg\+xml/);
   expect(res.text).toContain('<title>QR: Hello Nest</title>');
 });
 
 test('an Aspose error keeps its status and code on the way out', async () => {
   const res = await get('/documents/missing.docx');
   expect(res.status).toBe(404);
-  expect(JSON.parse(res.text)).toMatchObject({ status: 404, asposeCode: 'ErrorItemNotFound' });
+  expect(res.json()).toMatchObject({ status: 404, asposeCode: 'ErrorItemNotFound' });
 });
 
 test('40 concurrent requests through both routes share one token', async () => {
@@ -64,7 +57,7 @@ test('40 concurrent requests through both routes share one token', async () => {
   expect(standIn.tokenRequests).toBe(1);
   expect(standIn.apiRequests).toBe(40);
   expect(standIn.unauthorized).toBe(0);
-  expect(JSON.parse((await get('/health/tokens')).text)).toMatchObject({ requests: 1, tokensIssued: 1, failures: 0 });
+  expect((await get('/health/tokens')).json()).toMatchObject({ requests: 1, tokensIssued: 1, failures: 0 });
 });
 
 test('a revoked token is replaced once, in the core, without the app noticing', async () => {

@@ -15,7 +15,8 @@ import {
   type AsposeAuthOptionsFactory,
 } from 'aspose-cloud-auth/nestjs';
 import { startAsposeStandIn, type AsposeStandIn } from 'aspose-cloud-auth/testing';
-import { asposeVariables, useEnv } from './support/env';
+import { asposeVariables, useEnv } from '../support/env';
+import { sleep } from '../support/polling';
 
 interface DocumentInfo {
   Document: { FileName: string };
@@ -162,7 +163,7 @@ describe('forRootAsync() with a factory', () => {
     const app = await compile([
       AsposeAuthModule.forRootAsync({
         useFactory: async () => {
-          await new Promise((r) => setTimeout(r, 20));
+          await sleep(20);
           return { clientId: standIn.clientId, clientSecret: standIn.clientSecret, baseUrl: standIn.url };
         },
       }),

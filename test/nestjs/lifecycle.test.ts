@@ -2,9 +2,10 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import { AsposeAuthError, AsposeClient, TokenService } from 'aspose-cloud-auth';
 import { AsposeAuthModule, type AsposeAuthModuleOptions } from 'aspose-cloud-auth/nestjs';
 import { startAsposeStandIn, type AsposeStandIn } from 'aspose-cloud-auth/testing';
-import { CaptureLogger } from './support/capture-logger';
-import { ConnectionWatch, waitFor } from './support/connection-watch';
-import { asposeVariables, useEnv } from './support/env';
+import { CaptureLogger } from '../support/capture-logger';
+import { ConnectionWatch } from '../support/connection-watch';
+import { asposeVariables, useEnv } from '../support/env';
+import { sleep, waitFor } from '../support/polling';
 
 let standIn: AsposeStandIn;
 let watch: ConnectionWatch;
@@ -49,14 +50,14 @@ describe('app.close()', () => {
     const client = app.get(AsposeClient);
     await Promise.all([1, 2, 3].map((i) => client.get(`/v4.0/words/keep${i}.docx`)));
     // Keep-alive: the sockets stay open after the calls (the stand-in allows 30 s idle).
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
     expect(watch.open).toBeGreaterThan(0);
 
     await app.close();
     moduleRef = undefined;
     await waitFor(() => watch.open === 0, 'the client’s sockets to close', 2_000);
     expect(app.get(TokenService).closed).toBe(true);
-    await expect(client.get('/v4.0/words/after-close.docx')).rejects.toThrow();
+    await expect(client.get('/v4.0/words/after-close.docx')).rejects.toMatchObject({ code: 'ERR_ASPOSE_ABORTED' });
   });
 
   test('a call in flight when close() starts still gets its answer', async () => {
@@ -157,7 +158,7 @@ describe('logging through Nest’s Logger', () => {
     try {
       const app = await boot({ prefetchToken: true });
       const tokens = app.get(TokenService);
-      await new Promise((r) => setTimeout(r, 1_700));
+      await sleep(1_700);
       await app.get(AsposeClient).get('/v4.0/words/refresh.docx'); // served by the old token, starts the refresh
       await waitFor(() => tokens.stats.tokensIssued === 2, 'the background refresh');
       expect(tokens.stats.refreshesAhead).toBe(1);

@@ -3,8 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { AsposeConfigError } from 'aspose-cloud-auth';
 import { AsposeAuthModule } from 'aspose-cloud-auth/nestjs';
-import { CaptureLogger } from './support/capture-logger';
-import { asposeVariables, useEnv } from './support/env';
+import { CaptureLogger } from '../support/capture-logger';
+import { asposeVariables, useEnv } from '../support/env';
 
 const SECRET = ' s3cr3t-do-not-print-7f2e ';
 const setEnv = useEnv();

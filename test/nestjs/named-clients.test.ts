@@ -13,7 +13,7 @@ import {
   getTokenServiceToken,
 } from 'aspose-cloud-auth/nestjs';
 import { startAsposeStandIn, type AsposeStandIn } from 'aspose-cloud-auth/testing';
-import { asposeVariables, useEnv } from './support/env';
+import { asposeVariables, useEnv } from '../support/env';
 
 /**
  * Two products, two accounts: Words on one stand-in with one pair of

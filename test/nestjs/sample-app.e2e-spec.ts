@@ -4,7 +4,7 @@ import { TokenService } from 'aspose-cloud-auth';
 import { startAsposeStandIn, type AsposeStandIn } from 'aspose-cloud-auth/testing';
 import { AppModule } from '../../sample/nestjs/src/app.module';
 import { runDemo } from '../../sample/nestjs/src/demo';
-import { asposeVariables, useEnv } from './support/env';
+import { asposeVariables, useEnv } from '../support/env';
 
 /**
  * The sample app `npm start` runs (sample/nestjs), booted here from its own

@@ -4,28 +4,11 @@
  * (`require`, what Nest 11 apps use) and as ESM (`import`, what Nest 12 apps
  * use), and each format makes a real authenticated call.
  */
-import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { entryPoints as subpaths, node, packageExports, requireBuild, root } from '../support/package';
 
-const run = promisify(execFile);
-const root = join(__dirname, '..', '..');
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, unknown> };
-const subpaths = Object.keys(pkg.exports)
-  .filter((k) => k !== './package.json')
-  .map((k) => k.replace(/^\./, 'aspose-cloud-auth'));
-
-async function node(args: string[]): Promise<string> {
-  const { stdout } = await run(process.execPath, args, { cwd: root, timeout: 30_000 });
-  return stdout.trim();
-}
-
-beforeAll(() => {
-  if (!existsSync(join(root, 'dist/cjs/index.js')) || !existsSync(join(root, 'dist/esm/index.js'))) {
-    throw new Error('dist/ is missing: run `npm run build` first (`npm test` does)');
-  }
-});
+beforeAll(requireBuild);
 
 test.each(subpaths)('%s loads with require() from the CommonJS build', async (name) => {
   const out = await node([
@@ -72,7 +55,7 @@ test('the core entry point loads no framework: express, koa and @nestjs stay out
 });
 
 test('every export condition points at a file that exists, with its type declarations', () => {
-  for (const [sub, conditions] of Object.entries(pkg.exports)) {
+  for (const [sub, conditions] of Object.entries(packageExports)) {
     if (typeof conditions === 'string') continue;
     for (const target of Object.values(conditions as Record<string, Record<string, string>>)) {
       expect({ sub, exists: existsSync(join(root, target.default)) }).toEqual({ sub, exists: true });

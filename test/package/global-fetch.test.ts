@@ -18,17 +18,7 @@
  *
  * Needs `npm run build` first (`npm test` does).
  */
-import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
-const root = join(__dirname, '..', '..');
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, unknown> };
-const entries = Object.keys(pkg.exports)
-  .filter((k) => k !== './package.json')
-  .map((k) => k.replace(/^\./, 'aspose-cloud-auth'));
+import { entryPoints as entries, node, requireBuild } from '../support/package';
 
 /** What the loopback server saw of one `fetch`, minus what differs between runs (the port in `host`). */
 interface Seen {
@@ -113,16 +103,13 @@ async function child(format: 'cjs' | 'esm' | 'none', entry?: string): Promise<Ou
   } else {
     args = ['-e', `(async () => {${probe(undefined)}\n})().catch((e) => { console.error(e); process.exit(1); });`];
   }
-  const { stdout } = await run(process.execPath, args, { cwd: root, timeout: 30_000 });
-  return JSON.parse(stdout.trim()) as Outcome;
+  return JSON.parse(await node(args)) as Outcome;
 }
 
 let baseline: Seen;
 
 beforeAll(async () => {
-  if (!existsSync(join(root, 'dist/cjs/index.js')) || !existsSync(join(root, 'dist/esm/index.js'))) {
-    throw new Error('dist/ is missing: run `npm run build` first (`npm test` does)');
-  }
+  requireBuild();
   const plain = await child('none');
   // The reference: Node's fetch in a process that never loaded the library.
   expect(plain.first).toMatchObject({ method: 'POST', body: '{"hello":"world","n":42}', headers: { 'content-length': '24', 'x-probe': 'global-fetch' } });

@@ -1,18 +1,16 @@
 // Small Express 5 and Koa 3 apps with asposeProxy mounted behind a stand-in
-// "requireUser" check, listening on ephemeral loopback ports, and the raw
-// HTTP helpers the proxy suites drive them with.
-import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type Server } from 'node:http';
-import { connect, type AddressInfo, type Socket } from 'node:net';
-import type { Readable } from 'node:stream';
+// "requireUser" check, listening on ephemeral loopback ports, and `send`,
+// which signs the request in as that check wants.
+import type { IncomingMessage, Server } from 'node:http';
 import express from 'express';
 import Koa from 'koa';
 import { asposeAuth as expressAuth, asposeProxy as expressProxy } from 'aspose-cloud-auth/express';
 import { asposeAuth as koaAuth, asposeProxy as koaProxy } from 'aspose-cloud-auth/koa';
-import type { AsposeClient } from 'aspose-cloud-auth';
+import { AsposeClient } from 'aspose-cloud-auth';
+import { startAsposeStandIn, type AsposeStandIn } from 'aspose-cloud-auth/testing';
 import type { AsposeProxyOptions } from '../../src/proxy/aspose-proxy';
-
-export type Framework = 'express' | 'koa';
-export const FRAMEWORKS: Framework[] = ['express', 'koa'];
+import type { Framework } from '../support/frameworks';
+import { listen, send as sendHttp, type Handler, type RawResponse, type SendInit } from '../support/http';
 
 /** The header the fixture's own "auth" wants: a stand-in for the app's session check. */
 export const USER = { 'x-user': 'alice' } as const;
@@ -40,7 +38,7 @@ export interface FixtureOptions extends Omit<AsposeProxyOptions, 'prefix'> {
  */
 export async function startProxyApp(framework: Framework, client: AsposeClient, options: FixtureOptions): Promise<ProxyApp> {
   const { bodyParserFirst, beforeProxy, ...proxyOptions } = options;
-  let server: Server;
+  let handler: Handler;
   if (framework === 'express') {
     const app = express();
     app.disable('x-powered-by');
@@ -63,7 +61,7 @@ export async function startProxyApp(framework: Framework, client: AsposeClient, 
     app.get('/me/document/:name', async (req, res) => {
       res.json(await req.aspose.get(`/v4.0/words/${encodeURIComponent(req.params.name)}`));
     });
-    server = app.listen(0, '127.0.0.1');
+    handler = app;
   } else {
     const app = new Koa();
     // Koa reports every socket error, including a caller hanging up, which these tests do on purpose.
@@ -99,121 +97,54 @@ export async function startProxyApp(framework: Framework, client: AsposeClient, 
       if (!m) return next();
       ctx.body = await ctx.state.aspose.get(`/v4.0/words/${encodeURIComponent(decodeURIComponent(m[1]))}`);
     });
-    server = app.listen(0, '127.0.0.1');
+    handler = app.callback();
   }
-  await new Promise<void>((resolve, reject) => {
-    if (server.listening) return resolve();
-    server.once('listening', resolve).once('error', reject);
-  });
-  const sockets = new Set<Socket>();
-  let closedBytes = 0;
-  server.on('connection', (s: Socket) => {
-    sockets.add(s);
-    s.on('close', () => {
-      closedBytes += s.bytesRead;
-      sockets.delete(s);
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const listening = await listen<Server>(handler);
+  const { url, port, server, bytesRead, close } = listening;
+  return { framework, url, port, server, bytesRead, close };
+}
+
+/** A stand-in, a client with its credentials, and a fixture app in front of it: what most proxy suites run against. */
+export interface ProxyStack {
+  standIn: AsposeStandIn;
+  client: AsposeClient;
+  app: ProxyApp;
+  /** Closes the app, the client and the stand-in. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a {@link ProxyStack}. `warm` takes one token up front, so that the
+ * stand-in's counters move only for what the tests send.
+ */
+export async function startProxyStack(framework: Framework, options: FixtureOptions, { warm = false } = {}): Promise<ProxyStack> {
+  const standIn = await startAsposeStandIn();
+  const client = new AsposeClient({ clientId: standIn.clientId, clientSecret: standIn.clientSecret, baseUrl: standIn.url });
+  const app = await startProxyApp(framework, client, options);
+  if (warm) await client.tokens.getToken();
   return {
-    framework,
-    url: `http://127.0.0.1:${port}`,
-    port,
-    server,
-    bytesRead: () => closedBytes + [...sockets].reduce((n, s) => n + s.bytesRead, 0),
-    async close() {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+    standIn,
+    client,
+    app,
+    close: async () => {
+      await app.close();
+      await client.close();
+      await standIn.close();
     },
   };
 }
 
-export interface RawResponse {
-  status: number;
-  headers: IncomingHttpHeaders;
-  text: string;
-  json<T = any>(): T;
+/** {@link sendHttp} (../support/http.ts), signed in as the fixture's user unless `user: false`. */
+export function send(port: number, path: string, init: SendInit & { user?: boolean } = {}): Promise<RawResponse> {
+  const { user, ...rest } = init;
+  return sendHttp(port, path, { ...rest, headers: { ...(user === false ? {} : USER), ...rest.headers } });
 }
 
-/**
- * One request over node:http with the path sent exactly as given: undici and
- * fetch normalize some paths (dot segments, backslashes), node:http does not.
- */
-export function send(
-  port: number,
-  path: string,
-  init: { method?: string; headers?: OutgoingHttpHeaders; body?: string | Buffer | Readable; user?: boolean } = {},
-): Promise<RawResponse> {
-  return new Promise((resolve, reject) => {
-    const headers: OutgoingHttpHeaders = { ...(init.user === false ? {} : USER), ...init.headers };
-    // node:http frames a DELETE or OPTIONS body only if told its length.
-    if (typeof init.body === 'string' || Buffer.isBuffer(init.body)) headers['content-length'] ??= Buffer.byteLength(init.body);
-    const req = httpRequest({ host: '127.0.0.1', port, path, method: init.method ?? 'GET', headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) });
-      });
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    const body = init.body;
-    if (body === undefined) req.end();
-    else if (typeof body === 'string' || Buffer.isBuffer(body)) req.end(body);
-    else body.pipe(req);
+/** What a script in the browser might try: `GET` a token endpoint's path, or `POST` it the client_credentials form. */
+export function sendTokenRequest(port: number, path: string, method: 'GET' | 'POST'): Promise<RawResponse> {
+  return send(port, path, {
+    method,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: method === 'POST' ? 'grant_type=client_credentials' : undefined,
   });
-}
-
-/**
- * Writes `head` (a request line and headers, as raw text) on a fresh socket
- * and returns everything the server answers until it closes the connection.
- * For request lines and headers no HTTP client would send.
- */
-export function sendRaw(port: number, head: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    const chunks: Buffer[] = [];
-    socket.on('data', (c) => chunks.push(c));
-    socket.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
-    socket.on('error', reject);
-    socket.write(head);
-  });
-}
-
-/** {@link sendRaw}, with the answer parsed (status, lower-cased headers, de-chunked body). */
-export async function sendRawParsed(port: number, head: string): Promise<RawResponse> {
-  let answer = await sendRaw(port, head);
-  while (/^HTTP\/1\.1 1\d\d /.test(answer)) answer = answer.slice(answer.indexOf('\r\n\r\n') + 4); // 100 Continue
-  const split = answer.indexOf('\r\n\r\n');
-  const lines = answer.slice(0, split).split('\r\n');
-  const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(lines[0] ?? '')?.[1] ?? 0);
-  const headers: IncomingHttpHeaders = {};
-  for (const line of lines.slice(1)) {
-    const i = line.indexOf(':');
-    headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
-  }
-  let body = answer.slice(split + 4);
-  if (/chunked/i.test(String(headers['transfer-encoding'] ?? ''))) {
-    let out = '';
-    for (let at = 0; ;) {
-      const eol = body.indexOf('\r\n', at);
-      const size = parseInt(body.slice(at, eol), 16);
-      if (!size) break;
-      out += body.slice(eol + 2, eol + 2 + size);
-      at = eol + 2 + size + 2;
-    }
-    body = out;
-  }
-  const text = Buffer.from(body, 'latin1').toString('utf8');
-  return { status, headers, text, json: () => JSON.parse(text) };
-}
-
-/** Polls `check` every 10 ms until it is true, or fails after `ms`. */
-export async function waitFor(check: () => boolean, ms = 5000, what = 'condition'): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }

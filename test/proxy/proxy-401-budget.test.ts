@@ -4,9 +4,9 @@
 // concurrent or one after another, with a replayable body or a streamed one.
 // (Before: 100 proxied 401s cost 199 token requests.)
 import { Agent, request } from 'undici';
-import { AsposeClient } from 'aspose-cloud-auth';
-import { startAsposeStandIn, type AsposeStandIn } from 'aspose-cloud-auth/testing';
-import { FRAMEWORKS, USER, send, startProxyApp, type ProxyApp } from './fixture-apps';
+import type { AsposeStandIn } from 'aspose-cloud-auth/testing';
+import { FRAMEWORKS } from '../support/frameworks';
+import { USER, send, startProxyStack, type ProxyApp, type ProxyStack } from './fixture-apps';
 
 const ALWAYS = 1_000_000;
 const INTERVAL_MS = 5_000; // the default min401RenewalIntervalMs
@@ -16,14 +16,12 @@ const budget = (elapsedMs: number) => 1 + Math.floor(elapsedMs / INTERVAL_MS);
 
 describe.each(FRAMEWORKS)('asposeProxy 401 renewal budget on %s', (framework) => {
   let standIn: AsposeStandIn;
-  let client: AsposeClient;
   let app: ProxyApp;
   let callers: Agent;
+  let stack: ProxyStack;
 
   beforeEach(async () => {
-    standIn = await startAsposeStandIn();
-    client = new AsposeClient({ clientId: standIn.clientId, clientSecret: standIn.clientSecret, baseUrl: standIn.url });
-    app = await startProxyApp(framework, client, { allow: ['GET /v4.0/words/', 'PUT /v4.0/words/storage/file/'] });
+    ({ standIn, app } = stack = await startProxyStack(framework, { allow: ['GET /v4.0/words/', 'PUT /v4.0/words/storage/file/'] }));
     callers = new Agent({ connections: 100 });
     const warm = await send(app.port, '/aspose/v4.0/words/warm.docx');
     expect(warm.status).toBe(200);
@@ -32,9 +30,7 @@ describe.each(FRAMEWORKS)('asposeProxy 401 renewal budget on %s', (framework) =>
   });
   afterEach(async () => {
     await callers.close();
-    await app.close();
-    await client.close();
-    await standIn.close();
+    await stack.close();
   });
 
   it('100 concurrent proxied calls that meet a 401 cost at most one token request', async () => {

@@ -1,26 +1,22 @@
 // 1000 concurrent proxied calls from a cold start share one token request.
 import { Agent, request } from 'undici';
-import { AsposeClient } from 'aspose-cloud-auth';
-import { startAsposeStandIn, type AsposeStandIn } from 'aspose-cloud-auth/testing';
-import { FRAMEWORKS, USER, startProxyApp, type ProxyApp } from './fixture-apps';
+import type { AsposeStandIn } from 'aspose-cloud-auth/testing';
+import { FRAMEWORKS } from '../support/frameworks';
+import { USER, startProxyStack, type ProxyApp, type ProxyStack } from './fixture-apps';
 
 describe.each(FRAMEWORKS)('asposeProxy under load on %s', (framework) => {
   let standIn: AsposeStandIn;
-  let client: AsposeClient;
   let app: ProxyApp;
   let callers: Agent;
+  let stack: ProxyStack;
 
   beforeAll(async () => {
-    standIn = await startAsposeStandIn();
-    client = new AsposeClient({ clientId: standIn.clientId, clientSecret: standIn.clientSecret, baseUrl: standIn.url });
-    app = await startProxyApp(framework, client, { allow: ['GET /v4.0/words/'] });
+    ({ standIn, app } = stack = await startProxyStack(framework, { allow: ['GET /v4.0/words/'] }));
     callers = new Agent({ connections: 1000 });
   });
   afterAll(async () => {
     await callers.close();
-    await app.close();
-    await client.close();
-    await standIn.close();
+    await stack.close();
   });
 
   it('1000 concurrent proxied calls from a cold start share one token request', async () => {

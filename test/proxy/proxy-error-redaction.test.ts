@@ -1,22 +1,25 @@
 // An upstream answer undici cannot parse, echoing the server's token: the
 // error the proxy hands to onError keeps undici's parser error as its cause,
 // with the raw bytes it holds (`data`) redacted.
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { createServer as createTcpServer } from 'node:net';
 import { inspect } from 'node:util';
 import { AsposeClient, type AsposeError } from 'aspose-cloud-auth';
-import { FRAMEWORKS, send, startProxyApp } from './fixture-apps';
+import { FRAMEWORKS } from '../support/frameworks';
+import { listen } from '../support/http';
+import { send, startProxyApp } from './fixture-apps';
 
 const TOKEN = 'opaque-static-token-5f2a9c1e7b3d4a6f8e0c';
 
 test.each(FRAMEWORKS)('%s: a malformed upstream answer echoing the token reaches onError redacted', async (framework) => {
-  const raw = createNetServer((socket) => {
-    socket.once('data', (request: Buffer) => {
-      const auth = /^authorization: *(.*)$/im.exec(request.toString('latin1'))?.[1]?.trim() ?? '';
-      socket.end(`HTTP/1.1 200 OK\r\nBad Header\x01: ${auth}\r\n\r\n{}`);
-    });
-  });
-  await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve));
-  const client = new AsposeClient({ accessToken: TOKEN, baseUrl: `http://127.0.0.1:${(raw.address() as AddressInfo).port}` });
+  const raw = await listen(
+    createTcpServer((socket) => {
+      socket.once('data', (request: Buffer) => {
+        const auth = /^authorization: *(.*)$/im.exec(request.toString('latin1'))?.[1]?.trim() ?? '';
+        socket.end(`HTTP/1.1 200 OK\r\nBad Header\x01: ${auth}\r\n\r\n{}`);
+      });
+    }),
+  );
+  const client = new AsposeClient({ accessToken: TOKEN, baseUrl: raw.url });
   const errors: AsposeError[] = [];
   const app = await startProxyApp(framework, client, { allow: ['GET /v4.0/words/'], onError: (e) => errors.push(e) });
   try {
@@ -32,6 +35,6 @@ test.each(FRAMEWORKS)('%s: a malformed upstream answer echoing the token reaches
   } finally {
     await app.close();
     await client.close();
-    await new Promise((resolve) => raw.close(resolve));
+    await raw.close();
   }
 });

@@ -8,13 +8,14 @@
 // jest runs tests in a sandbox whose `process.on('unhandledRejection')` never
 // hears of a rejection, but it fails the running test when one happens; the
 // direct handle() tests below also check the promise itself.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
 import { inspect } from 'node:util';
 import { AsposeClient, AsposeError, AsposeProxyInternalError } from 'aspose-cloud-auth';
 import { startAsposeStandIn, type AsposeStandIn } from 'aspose-cloud-auth/testing';
 import { createAsposeProxy } from '../../src/proxy/aspose-proxy';
-import { FRAMEWORKS, send, startProxyApp, type ProxyApp } from './fixture-apps';
+import { FRAMEWORKS } from '../support/frameworks';
+import { listen, type Handler, type Listening } from '../support/http';
+import { send, startProxyApp, startProxyStack, type ProxyApp, type ProxyStack } from './fixture-apps';
 
 /** What a middleware in front of the proxy wrote into `req.headers`, for this request (by its `x-case` header). */
 type HeaderWrite = (headers: Record<string, unknown>) => void;
@@ -82,20 +83,14 @@ function writeHeaders(req: IncomingMessage): void {
 
 describe.each(FRAMEWORKS)('asposeProxy on %s, behind a middleware that writes req.headers', (framework) => {
   let standIn: AsposeStandIn;
-  let client: AsposeClient;
   let app: ProxyApp;
+  let stack: ProxyStack;
   const errors: AsposeError[] = [];
 
   beforeAll(async () => {
-    standIn = await startAsposeStandIn();
-    client = new AsposeClient({ clientId: standIn.clientId, clientSecret: standIn.clientSecret, baseUrl: standIn.url });
-    app = await startProxyApp(framework, client, { allow: ['* /v9.9/echo'], beforeProxy: writeHeaders, onError: (e) => errors.push(e) });
+    ({ standIn, app } = stack = await startProxyStack(framework, { allow: ['* /v9.9/echo'], beforeProxy: writeHeaders, onError: (e) => errors.push(e) }));
   });
-  afterAll(async () => {
-    await app.close();
-    await client.close();
-    await standIn.close();
-  });
+  afterAll(() => stack.close());
   beforeEach(() => {
     errors.length = 0;
   });
@@ -211,27 +206,23 @@ describe.each(FRAMEWORKS)('asposeProxy on %s, when something inside it throws', 
 });
 
 describe('createAsposeProxy().handle() never rejects', () => {
-  const servers: Server[] = [];
-  let upstream: string;
+  const servers: Listening[] = [];
   let client: AsposeClient;
 
-  async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
-    const server = createServer(handler);
+  /** Starts `handler` on loopback, closed after the suite; returns its URL. */
+  async function start(handler: Handler): Promise<string> {
+    const server = await listen(handler);
     servers.push(server);
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return server.url;
   }
 
   beforeAll(async () => {
-    upstream = await listen((req, res) => res.end('{}'));
+    const upstream = await start((req, res) => res.end('{}'));
     client = new AsposeClient({ auth: 'static', accessToken: 'abcd', baseUrl: upstream });
   });
   afterAll(async () => {
     await client.close();
-    for (const s of servers) {
-      s.closeAllConnections();
-      await new Promise((r) => s.close(r));
-    }
+    for (const s of servers) await s.close();
   });
 
   /** Serves `handle()` behind `before`, and returns how each call's promise settled and what the caller got. */
@@ -241,7 +232,7 @@ describe('createAsposeProxy().handle() never rejects', () => {
   ): Promise<{ outcomes: string[]; status: number; code?: string }> {
     const proxy = createAsposeProxy({ allow: ['GET /v4.0/words/'] });
     const outcomes: string[] = [];
-    const app = await listen((req, res) => {
+    const app = await start((req, res) => {
       before(req);
       proxy.handle(req, res, req.url!, proxyClient as AsposeClient).then(
         () => outcomes.push('resolved'),

@@ -1,22 +1,12 @@
 // A misconfigured proxy fails the app's start with one error naming every
 // problem; the path guard's verdicts, table by table.
-import { AsposeConfigError } from 'aspose-cloud-auth';
 import { createAsposeProxy } from '../../src/proxy/aspose-proxy';
 import { checkTarget } from '../../src/proxy/path-guard';
 import { PROXY_ERROR_STATUS } from '../../src/proxy/proxy-errors';
 import { isAllowed, parseAllowList } from '../../src/proxy/allow-list';
+import { configError } from '../support/errors';
 
 describe('asposeProxy options', () => {
-  const configError = (fn: () => unknown): AsposeConfigError => {
-    try {
-      fn();
-    } catch (err) {
-      expect(err).toBeInstanceOf(AsposeConfigError);
-      return err as AsposeConfigError;
-    }
-    throw new Error('expected an AsposeConfigError');
-  };
-
   it.each([[undefined], [[]], ['GET /v4.0/words/']])('refuses a missing or empty allow list (%p)', (allow) => {
     const err = configError(() => createAsposeProxy({ allow: allow as unknown as string[] }));
     expect(err.issues[0]).toMatchObject({ option: 'allow' });

@@ -1,11 +1,12 @@
 // The proxy's rules, held by real Express 5 and Koa 3 apps in front of the
 // local Aspose stand-in, driven over HTTP on loopback.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { AsposeClient, type AsposeError } from 'aspose-cloud-auth';
 import { startAsposeStandIn, type AsposeStandIn } from 'aspose-cloud-auth/testing';
-import { FRAMEWORKS, send, sendRaw, sendRawParsed, startProxyApp, type ProxyApp } from './fixture-apps';
+import { FRAMEWORKS } from '../support/frameworks';
+import { listen, sendRaw, sendRawParsed, type Handler } from '../support/http';
+import { sleep } from '../support/polling';
+import { send, sendTokenRequest, startProxyApp, startProxyStack, type ProxyApp, type ProxyStack } from './fixture-apps';
 
 const ALLOW = ['GET /v4.0/words/', 'PUT /v4.0/words/storage/file/', 'POST /v4.0/barcode/generate', '* /v5.0/ocr/', '* /v9.9/echo', '* /__stand-in/'];
 
@@ -13,20 +14,14 @@ describe.each(FRAMEWORKS)('asposeProxy on %s', (framework) => {
   let standIn: AsposeStandIn;
   let client: AsposeClient;
   let app: ProxyApp;
+  let stack: ProxyStack;
   const errors: AsposeError[] = [];
 
   beforeAll(async () => {
-    standIn = await startAsposeStandIn();
-    client = new AsposeClient({ clientId: standIn.clientId, clientSecret: standIn.clientSecret, baseUrl: standIn.url });
-    app = await startProxyApp(framework, client, { allow: ALLOW, onError: (e) => errors.push(e) });
     // One token up front, so the counters below only move for what a test sends.
-    await client.tokens.getToken();
+    ({ standIn, client, app } = stack = await startProxyStack(framework, { allow: ALLOW, onError: (e) => errors.push(e) }, { warm: true }));
   });
-  afterAll(async () => {
-    await app.close();
-    await client.close();
-    await standIn.close();
-  });
+  afterAll(() => stack.close());
   beforeEach(() => {
     errors.length = 0;
   });
@@ -90,9 +85,10 @@ describe.each(FRAMEWORKS)('asposeProxy on %s', (framework) => {
     });
 
     it('matches prefixes on whole segments, ignoring case', async () => {
-      expect((await send(app.port, '/aspose/v4.0/words')).status).not.toBe(403);
+      // Forwarded, so the stand-in answers: its echo for the bare prefix, its 404 for a route it only has in lower case.
+      expect((await send(app.port, '/aspose/v4.0/words')).status).toBe(200);
       const before = standIn.apiRequests;
-      expect((await send(app.port, '/aspose/V4.0/Words/report.docx')).status).not.toBe(403);
+      expect((await send(app.port, '/aspose/V4.0/Words/report.docx')).status).toBe(404);
       expect(standIn.apiRequests).toBe(before + 1);
       expect(standIn.log.at(-1)?.path).toBe('/V4.0/Words/report.docx');
       expect((await send(app.port, '/aspose/v4.0/barcode/generate?data=x')).status).toBe(403); // GET is not listed
@@ -116,14 +112,9 @@ describe.each(FRAMEWORKS)('asposeProxy on %s', (framework) => {
     ])('never forwards %s', async (path) => {
       const tokens = standIn.tokenRequests;
       const api = standIn.apiRequests;
-      for (const method of ['GET', 'POST']) {
-        const res = await send(app.port, path, {
-          method,
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          body: method === 'POST' ? 'grant_type=client_credentials' : undefined,
-        });
-        expect(res.status).toBe(403);
-        expect(['ERR_ASPOSE_PROXY_TOKEN_ENDPOINT', 'ERR_ASPOSE_PROXY_FORBIDDEN']).toContain(res.json().error.code);
+      for (const method of ['GET', 'POST'] as const) {
+        const res = await sendTokenRequest(app.port, path, method);
+        expect([method, res.status, res.json().error.code]).toEqual([method, 403, 'ERR_ASPOSE_PROXY_TOKEN_ENDPOINT']);
       }
       expect(standIn.tokenRequests).toBe(tokens);
       expect(standIn.apiRequests).toBe(api);
@@ -210,23 +201,22 @@ describe.each(FRAMEWORKS)('asposeProxy on %s', (framework) => {
       '/aspose/v4.0/words/"quoted"',
       '/aspose/v4.0/words/a<b>',
       '/aspose/v4.0/words/%25252525252e',
-    ])('answers 400 or 403 to %s and sends nothing upstream', async (path) => {
+    ])('answers 400 ERR_ASPOSE_PROXY_BAD_PATH to %s and sends nothing upstream', async (path) => {
       const before = standIn.apiRequests;
       const res = await send(app.port, path);
-      expect([400, 403]).toContain(res.status);
+      expect(res.status).toBe(400);
       expect(res.headers['content-type']).toMatch(/^application\/json/);
-      expect(res.json().error.code).toMatch(/^ERR_ASPOSE_PROXY_/);
+      expect(res.json().error.code).toBe('ERR_ASPOSE_PROXY_BAD_PATH');
       expect(standIn.apiRequests).toBe(before);
     });
 
     it('refuses an absolute-form request target (GET http://evil/… HTTP/1.1)', async () => {
       const before = standIn.apiRequests;
-      const answer = await sendRaw(
+      const res = await sendRawParsed(
         app.port,
         `GET http://evil.example/aspose/v4.0/words/report.docx HTTP/1.1\r\nHost: evil.example\r\nx-user: alice\r\nConnection: close\r\n\r\n`,
       );
-      expect(answer).toMatch(/^HTTP\/1\.1 400 /);
-      expect(answer).toContain('ERR_ASPOSE_PROXY_BAD_PATH');
+      expect([res.status, res.json().error.code]).toEqual([400, 'ERR_ASPOSE_PROXY_BAD_PATH']);
       expect(standIn.apiRequests).toBe(before);
     });
 
@@ -234,7 +224,8 @@ describe.each(FRAMEWORKS)('asposeProxy on %s', (framework) => {
       const before = standIn.apiRequests;
       for (const line of ['GET /aspose/v4.0/words/a\rX-Injected: 1 HTTP/1.1', 'GET /aspose/v4.0/words/a\0b HTTP/1.1', 'GET /aspose/v4.0/words/a b HTTP/1.1']) {
         const answer = await sendRaw(app.port, `${line}\r\nHost: x\r\nx-user: alice\r\nConnection: close\r\n\r\n`);
-        expect(answer).toMatch(/^HTTP\/1\.1 40\d /);
+        // Node's own HTTP parser refuses these before any middleware runs: its bare 400, no body.
+        expect([line, answer]).toEqual([line, 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n']);
       }
       expect(standIn.apiRequests).toBe(before);
     });
@@ -336,18 +327,16 @@ describe.each(FRAMEWORKS)('asposeProxy on %s', (framework) => {
 
   describe('upstream answers and failures', () => {
     /** A bare upstream (an Aspose container without auth, say) that misbehaves on purpose. */
-    async function withUpstream(handler: Parameters<typeof createServer>[1], run: (port: number) => Promise<void>): Promise<void> {
-      const upstream: Server = createServer(handler);
-      await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
-      const bare = new AsposeClient({ auth: 'none', baseUrl: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}` });
+    async function withUpstream(handler: Handler, run: (port: number) => Promise<void>): Promise<void> {
+      const upstream = await listen(handler);
+      const bare = new AsposeClient({ auth: 'none', baseUrl: upstream.url });
       const proxied = await startProxyApp(framework, bare, { allow: ['* /'], onError: (e) => errors.push(e) });
       try {
         await run(proxied.port);
       } finally {
         await proxied.close();
         await bare.close();
-        upstream.closeAllConnections();
-        await new Promise((resolve) => upstream.close(resolve));
+        await upstream.close();
       }
     }
 
@@ -359,7 +348,7 @@ describe.each(FRAMEWORKS)('asposeProxy on %s', (framework) => {
         },
         async (port) => {
           await expect(send(port, '/aspose/v1.0/file')).rejects.toThrow(/aborted|socket hang up|ECONNRESET/);
-          await new Promise((r) => setTimeout(r, 50));
+          await sleep(50);
           expect(errors.map((e) => e.code)).toEqual(['ERR_ASPOSE_NETWORK']);
           expect(errors[0].message).toContain('while its answer was streaming');
         },

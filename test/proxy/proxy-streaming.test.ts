@@ -5,8 +5,10 @@ import { Readable } from 'node:stream';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { AsposeClient } from 'aspose-cloud-auth';
-import { startAsposeStandIn, type AsposeStandIn } from 'aspose-cloud-auth/testing';
-import { FRAMEWORKS, USER, startProxyApp, waitFor, type ProxyApp } from './fixture-apps';
+import type { AsposeStandIn } from 'aspose-cloud-auth/testing';
+import { FRAMEWORKS } from '../support/frameworks';
+import { sleep, waitFor } from '../support/polling';
+import { USER, startProxyApp, startProxyStack, type ProxyApp, type ProxyStack } from './fixture-apps';
 
 const MiB = 1024 * 1024;
 const ALLOW = ['PUT /v4.0/words/storage/file/', 'GET /__stand-in/', '* /v9.9/echo'];
@@ -58,20 +60,13 @@ const response = (req: ClientRequest) => new Promise<IncomingMessage>((resolve, 
 
 describe.each(FRAMEWORKS)('asposeProxy streaming on %s', (framework) => {
   let standIn: AsposeStandIn;
-  let client: AsposeClient;
   let app: ProxyApp;
+  let stack: ProxyStack;
 
   beforeAll(async () => {
-    standIn = await startAsposeStandIn();
-    client = new AsposeClient({ clientId: standIn.clientId, clientSecret: standIn.clientSecret, baseUrl: standIn.url });
-    app = await startProxyApp(framework, client, { allow: ALLOW });
-    await client.tokens.getToken();
+    ({ standIn, app } = stack = await startProxyStack(framework, { allow: ALLOW }, { warm: true }));
   });
-  afterAll(async () => {
-    await app.close();
-    await client.close();
-    await standIn.close();
-  });
+  afterAll(() => stack.close());
 
   it('streams a 100 MiB upload to the Aspose API without holding it in memory', async () => {
     const total = 100 * MiB;
@@ -175,9 +170,9 @@ describe.each(FRAMEWORKS)('asposeProxy streaming on %s', (framework) => {
       const req = open(app.port, '/aspose/__stand-in/slow/20000', 'GET');
       req.on('error', () => {});
       req.end();
-      await waitFor(() => standIn.apiRequests === api + 1, 5000, 'the request to reach the stand-in');
+      await waitFor(() => standIn.apiRequests === api + 1, 'the request to reach the stand-in', 5000);
       req.destroy();
-      await waitFor(() => standIn.closedEarly === closed + 1, 5000, 'the stand-in to see its request closed');
+      await waitFor(() => standIn.closedEarly === closed + 1, 'the stand-in to see its request closed', 5000);
     });
 
     it('while the answer is streaming', async () => {
@@ -199,7 +194,7 @@ describe.each(FRAMEWORKS)('asposeProxy streaming on %s', (framework) => {
         });
       });
       req.destroy();
-      await waitFor(() => standIn.closedEarly === closed + 1, 5000, 'the stand-in to see its request closed');
+      await waitFor(() => standIn.closedEarly === closed + 1, 'the stand-in to see its request closed', 5000);
       expect(standIn.streamedBytes - streamedBefore).toBeLessThan(MAX_IN_FLIGHT + MiB);
     });
 
@@ -209,9 +204,9 @@ describe.each(FRAMEWORKS)('asposeProxy streaming on %s', (framework) => {
       const req = open(app.port, '/aspose/v4.0/words/storage/file/big/abandoned.bin', 'PUT', { 'content-length': 100 * MiB });
       req.on('error', () => {});
       for (let i = 0; i < 32; i++) req.write(Buffer.alloc(64 * 1024));
-      await waitFor(() => standIn.uploadedBytes - uploadedBefore >= MiB, 5000, 'the upload to reach the stand-in');
+      await waitFor(() => standIn.uploadedBytes - uploadedBefore >= MiB, 'the upload to reach the stand-in', 5000);
       req.destroy();
-      await waitFor(() => standIn.closedEarly === closed + 1, 5000, 'the stand-in to see its upload closed');
+      await waitFor(() => standIn.closedEarly === closed + 1, 'the stand-in to see its upload closed', 5000);
       expect(standIn.uploadedBytes - uploadedBefore).toBeLessThan(4 * MiB);
     });
 
@@ -225,10 +220,10 @@ describe.each(FRAMEWORKS)('asposeProxy streaming on %s', (framework) => {
         const req = open(cold.port, '/aspose/v9.9/echo', 'GET');
         req.on('error', () => {});
         req.end();
-        await waitFor(() => standIn.tokenRequests === tokens + 1, 5000, 'the token request');
+        await waitFor(() => standIn.tokenRequests === tokens + 1, 'the token request', 5000);
         req.destroy();
         await fresh.tokens.getToken(); // the shared token request still completes, for the next callers
-        await new Promise((r) => setTimeout(r, 50));
+        await sleep(50);
         expect(standIn.apiRequests).toBe(api);
       } finally {
         await cold.close();

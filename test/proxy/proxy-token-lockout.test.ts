@@ -3,7 +3,8 @@
 // token request of its own and nothing sent upstream.
 import { AsposeClient, type AsposeError } from 'aspose-cloud-auth';
 import { startAsposeStandIn } from 'aspose-cloud-auth/testing';
-import { FRAMEWORKS, send, startProxyApp } from './fixture-apps';
+import { FRAMEWORKS } from '../support/frameworks';
+import { send, startProxyApp } from './fixture-apps';
 
 test.each(FRAMEWORKS)('%s: a locked-out pair is 502 ERR_ASPOSE_AUTH_RATE_LIMITED, and one token request serves every call', async (framework) => {
   const standIn = await startAsposeStandIn();

@@ -5,8 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-
-const root = join(__dirname, '..', '..');
+import { root } from '../support/package';
 
 function runSample(which: 'express' | 'koa'): Promise<{ code: number | null; out: string }> {
   const env = { ...process.env };

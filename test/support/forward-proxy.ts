@@ -11,7 +11,8 @@
  * through it and in which mode.
  */
 import { createServer, request as httpRequest, Agent as HttpAgent, type IncomingHttpHeaders, type Server } from 'node:http';
-import { connect as netConnect, type AddressInfo, type Socket } from 'node:net';
+import { connect as netConnect, type Socket } from 'node:net';
+import { listen } from './http';
 
 /** One thing the proxy carried. */
 export type ProxiedRecord = { mode: 'forward'; method: string; url: string } | { mode: 'connect'; target: string };
@@ -42,7 +43,8 @@ function forwardable(headers: IncomingHttpHeaders): IncomingHttpHeaders {
 /** Starts a forward proxy on an ephemeral loopback port. */
 export async function startForwardProxy(): Promise<ForwardProxy> {
   const log: ProxiedRecord[] = [];
-  const sockets = new Set<Socket>();
+  /** Upstream ends of CONNECT tunnels (the client ends are the server's own connections). */
+  const tunnels = new Set<Socket>();
   const upstreamAgent = new HttpAgent({ keepAlive: true });
   const server: Server = createServer((req, res) => {
     const target = req.url ?? '';
@@ -86,25 +88,20 @@ export async function startForwardProxy(): Promise<ForwardProxy> {
       upstream.pipe(client);
       client.pipe(upstream);
     });
-    sockets.add(upstream);
-    upstream.on('close', () => sockets.delete(upstream));
+    tunnels.add(upstream);
+    upstream.on('close', () => tunnels.delete(upstream));
     upstream.on('error', () => client.destroy());
     client.on('error', () => upstream.destroy());
     client.on('close', () => upstream.destroy());
   });
-  server.on('connection', (s: Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listening = await listen(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: listening.url,
     log,
     async close() {
-      for (const s of sockets) s.destroy();
+      for (const s of tunnels) s.destroy();
       upstreamAgent.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await listening.close();
     },
   };
 }
