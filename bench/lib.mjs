@@ -3,8 +3,17 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /** Starts bench/server.mjs and returns { url, clientId, clientSecret, call(cmd), close() }. */
-export async function startServerProcess(env = {}) {
-  const child = fork(fileURLToPath(new URL('./server.mjs', import.meta.url)), {
+export function startServerProcess(env = {}) {
+  return startChildProcess('./server.mjs', env);
+}
+
+/**
+ * Forks a bench helper (`script`, relative to bench/) that answers IPC commands by id, and waits
+ * for its `ready` message. Returns what that message holds, with `call(cmd)` (a string, or an
+ * object with a `cmd` string; resolves the answer to it) and `close()`.
+ */
+export async function startChildProcess(script, env = {}) {
+  const child = fork(fileURLToPath(new URL(script, import.meta.url)), {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -17,7 +26,6 @@ export async function startServerProcess(env = {}) {
   const ready = await next('ready');
   return {
     ...ready,
-    /** Sends a command (a string, or an object with a `cmd` string) and resolves the answer to it. */
     async call(cmd) {
       const p = next(typeof cmd === 'string' ? cmd : cmd.cmd);
       child.send(cmd);

@@ -15,11 +15,9 @@
 // - the stand-in taking 20 ms per call, like a quick real API call: at a fixed
 //   concurrency, throughput is then bound by latency and the proxy's cost
 //   shows as the latency it adds.
-import { fork } from 'node:child_process';
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
-import { startServerProcess, timed, median, table } from './lib.mjs';
+import { startChildProcess, startServerProcess, timed, median, table } from './lib.mjs';
 
 const CALLS = Number(process.env.BENCH_PROXY_CALLS ?? 3000);
 const ROUNDS = Number(process.env.BENCH_PROXY_ROUNDS ?? 5);
@@ -28,35 +26,8 @@ const BIG = 256 * 1024;
 const LATENCY_MS = 20;
 const LATENCY_CONCURRENCY = 32;
 
-/** Forks bench/proxy-app.mjs and waits for its URL. */
-async function startProxyProcess(env) {
-  const child = fork(fileURLToPath(new URL('./proxy-app.mjs', import.meta.url)), {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const waiting = new Map();
-  child.on('message', (m) => {
-    waiting.get(m.id)?.(m);
-    waiting.delete(m.id);
-  });
-  const next = (id) => new Promise((resolve) => waiting.set(id, resolve));
-  const ready = await next('ready');
-  return {
-    url: ready.url,
-    async call(cmd) {
-      const p = next(cmd);
-      child.send(cmd);
-      return p;
-    },
-    async close() {
-      child.send('close');
-      await new Promise((r) => child.once('exit', r));
-    },
-  };
-}
-
 const server = await startServerProcess();
-const proxy = await startProxyProcess({ STAND_IN_URL: server.url, CLIENT_ID: server.clientId, CLIENT_SECRET: server.clientSecret });
+const proxy = await startChildProcess('./proxy-app.mjs', { STAND_IN_URL: server.url, CLIENT_ID: server.clientId, CLIENT_SECRET: server.clientSecret });
 const agent = new Agent();
 const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: server.clientId, client_secret: server.clientSecret });
 const token = (

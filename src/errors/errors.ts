@@ -326,14 +326,23 @@ const AUTH_ERRORS = {
 } as const satisfies Record<AsposeAuthErrorCode, new (message: string, details?: AsposeAuthErrorDetails) => AsposeAuthError>;
 
 /**
- * A new error of the class of `like` (the same code), with a new message and
- * details: how the token layer adds what it knows (attempts, when requests
- * resume) to an error it got, without rewriting a `readonly` field.
+ * A new error of the class of `like` (the same code), with a new message, and
+ * its details but for `changes`: how the token layer adds what it knows
+ * (attempts, when requests resume) to an error it got, without rewriting a
+ * `readonly` field.
  *
  * @internal
  */
-export function authErrorLike(like: AsposeAuthError, message: string, details: AsposeAuthErrorDetails): AsposeAuthError {
-  return new AUTH_ERRORS[like.code](message, details);
+export function authErrorLike(like: AsposeAuthError, message: string, changes: Pick<AsposeAuthErrorDetails, 'attempts' | 'retryAt'>): AsposeAuthError {
+  return new AUTH_ERRORS[like.code](message, {
+    status: like.status,
+    oauthError: like.oauthError,
+    oauthErrorDescription: like.oauthErrorDescription,
+    attempts: like.attempts,
+    retryAt: like.retryAt,
+    cause: like.cause,
+    ...changes,
+  });
 }
 
 /** Details of an error about one request. */

@@ -11,7 +11,7 @@
  *
  * @internal
  */
-import { authErrorLike, AsposeAuthRateLimitedError, AsposeAuthRefusedError, AsposeAuthUnavailableError, type AsposeAuthError } from '../errors/errors.js';
+import { authErrorLike, AsposeAuthRateLimitedError, AsposeAuthRefusedError, type AsposeAuthError } from '../errors/errors.js';
 import { safeUrl } from './token-endpoint.js';
 
 /** The refusal backoff, resolved from `refusalBackoff`. @internal */
@@ -125,14 +125,7 @@ export class PairState {
     const final = authErrorLike(
       error,
       `${error.message}. No token request will be sent for these credentials before ${new Date(retryAt).toISOString()} (${formatDuration(retryAt - now)} after this refusal: ${why}); until then calls fail with this error. New credentials are not held back.`,
-      {
-        status: error.status,
-        oauthError: error.oauthError,
-        oauthErrorDescription: error.oauthErrorDescription,
-        attempts: error.attempts,
-        retryAt,
-        cause: error.cause,
-      },
+      { retryAt },
     );
     this.refusal = final;
     return final;
@@ -199,16 +192,10 @@ export class OutageState {
     const hold = exponential * (0.5 + random() / 2);
     const retryAt = Math.ceil(now + hold);
     const n = this.consecutiveFailures;
-    const final = new AsposeAuthUnavailableError(
+    const final = authErrorLike(
+      error,
       `${error.message}. No token request will be sent before ${new Date(retryAt).toISOString()} (${formatDuration(retryAt - now)} after this failure: backoff after ${n} failed token fetch${n === 1 ? '' : 'es'} in a row, so a failing token endpoint is not hammered); until then calls that need a new token fail with this error`,
-      {
-        status: error.status,
-        oauthError: error.oauthError,
-        oauthErrorDescription: error.oauthErrorDescription,
-        attempts: error.attempts,
-        retryAt,
-        cause: error.cause,
-      },
+      { retryAt },
     );
     this.failure = final;
     return final;

@@ -627,14 +627,7 @@ function closedError(): AsposeAuthError {
 /** `error` as sent after `attempts` requests: the same error if it says so already, else a new one of its class. */
 function withAttempts(error: AsposeAuthError, attempts: number): AsposeAuthError {
   if (error.attempts === attempts) return error;
-  return authErrorLike(error, error.message, {
-    status: error.status,
-    oauthError: error.oauthError,
-    oauthErrorDescription: error.oauthErrorDescription,
-    attempts,
-    retryAt: error.retryAt,
-    cause: error.cause,
-  });
+  return authErrorLike(error, error.message, { attempts });
 }
 
 function abortError(signal: AbortSignal): AsposeAbortError {
