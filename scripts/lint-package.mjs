@@ -4,6 +4,8 @@
 //
 // - publint, at its strictest: strict mode and every level, so a suggestion
 //   fails the run as an error would.
+// - the declarations compile: a consumer importing every entry point is
+//   type-checked against the tarball's .d.ts files with skipLibCheck off;
 // - arethetypeswrong (attw), strict profile: every entry point in `exports`,
 //   under node10 (older CommonJS tsconfigs, through `typesVersions`), node16
 //   from CommonJS, node16 from ESM and bundler, must resolve to type
@@ -23,13 +25,14 @@
 //   node scripts/lint-package.mjs             build, pack, lint
 //   node scripts/lint-package.mjs --no-build  lint the dist/ there is
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, posix, resolve } from 'node:path';
+import { dirname, join, posix, relative, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
+import ts from 'typescript';
 
 const root = resolve(import.meta.dirname, '..');
 const REPO_BLOB = 'https://github.com/aspose-cloud-auth/aspose-cloud-auth/blob/HEAD/';
@@ -76,6 +79,9 @@ try {
 
   console.log('== arethetypeswrong (strict profile: node10, node16 from CJS and ESM, bundler)');
   checkTypes(tarball, JSON.parse(files.get('package.json')));
+
+  console.log('== the declarations compile (skipLibCheck off, from CommonJS and from ESM)');
+  checkDeclarations(files);
 } finally {
   rmSync(packDir, { recursive: true, force: true });
 }
@@ -86,6 +92,65 @@ if (problems.length > 0) {
   process.exit(1);
 }
 console.log('\nlint-package: the packed package is clean');
+
+/**
+ * Type-checks a consumer that imports every entry point, against the
+ * tarball's own `.d.ts` files with `skipLibCheck` off, as CommonJS
+ * (node16 from a `.cts` file) and as ESM (node16 from a `.mts` file). attw
+ * checks that types resolve, not that they compile: a declaration that
+ * names a type it no longer imports (stripInternal can drop an import whose
+ * leading comment says `@internal`) passes attw and breaks every user with
+ * `skipLibCheck: false`. Only problems inside the package are reported; the
+ * peers' own types come from this repository's node_modules.
+ */
+function checkDeclarations(files) {
+  const dir = join(root, '.lint-package');
+  rmSync(dir, { recursive: true, force: true });
+  try {
+    const pkgDir = join(dir, 'node_modules', 'aspose-cloud-auth');
+    for (const [path, content] of files) {
+      mkdirSync(dirname(join(pkgDir, path)), { recursive: true });
+      writeFileSync(join(pkgDir, path), content);
+    }
+    const entries = ['aspose-cloud-auth', 'aspose-cloud-auth/nestjs', 'aspose-cloud-auth/express', 'aspose-cloud-auth/koa', 'aspose-cloud-auth/testing'];
+    const consumer = entries.map((e, i) => `import * as e${i} from '${e}';`).join('\n') + `\nexport const all = [${entries.map((_, i) => `e${i}`).join(', ')}];\n`;
+    // A package of its own: inside this repository's package scope, 'aspose-cloud-auth' would
+    // resolve to the repository itself (a package may import itself by name), not the tarball.
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'lint-package-consumer', private: true }));
+    writeFileSync(join(dir, 'consumer.cts'), consumer);
+    writeFileSync(join(dir, 'consumer.mts'), consumer);
+    // One program each: a project is CommonJS or ESM, and each build declares the adapters'
+    // global augmentations (Express's Request.aspose) with its own AsposeClient.
+    let count = 0;
+    for (const consumerFile of ['consumer.cts', 'consumer.mts']) {
+      const program = ts.createProgram({
+        rootNames: [join(dir, consumerFile)],
+        options: {
+          strict: true,
+          noEmit: true,
+          skipLibCheck: false,
+          module: ts.ModuleKind.Node16,
+          moduleResolution: ts.ModuleResolutionKind.Node16,
+          target: ts.ScriptTarget.ES2022,
+          types: ['node'],
+          typeRoots: [join(root, 'node_modules', '@types')],
+          experimentalDecorators: true,
+        },
+      });
+      for (const d of ts.getPreEmitDiagnostics(program)) {
+        const file = d.file?.fileName ?? '';
+        // The peers' own types are theirs to mend; anything of this package's, or a failure to find it, is ours.
+        if (file.includes('/node_modules/') && !file.startsWith(pkgDir)) continue;
+        count++;
+        const at = d.file ? `${relative(pkgDir, file)}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}` : '';
+        problem('declarations', `${consumerFile}: ${at} TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
+      }
+    }
+    console.log(`   ${count} problem(s) in the package's declarations`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 /** The regular files of an (uncompressed) npm tarball, by path under `package/`. */
 function untar(buf) {

@@ -1,9 +1,6 @@
-/**
- * Request bodies that survive a 401 replay: which ones can be sent again,
- * and the body each attempt sends.
- *
- * @internal
- */
+// Request bodies that survive a 401 replay: which ones can be sent again, and
+// the body each attempt sends. (No internal-tag TSDoc block here: it would attach
+// to the import below, and stripInternal would drop the import from the .d.ts.)
 import type { Dispatcher } from 'undici';
 import { isFormData, withEncodedForm } from './multipart.js';
 
