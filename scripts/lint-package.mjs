@@ -113,7 +113,8 @@ function checkDeclarations(files) {
       writeFileSync(join(pkgDir, path), content);
     }
     const entries = ['aspose-cloud-auth', 'aspose-cloud-auth/nestjs', 'aspose-cloud-auth/express', 'aspose-cloud-auth/koa', 'aspose-cloud-auth/testing'];
-    const consumer = entries.map((e, i) => `import * as e${i} from '${e}';`).join('\n') + `\nexport const all = [${entries.map((_, i) => `e${i}`).join(', ')}];\n`;
+    const consumer =
+      entries.map((e, i) => `import * as e${i} from '${e}';`).join('\n') + `\nexport const all = [${entries.map((_, i) => `e${i}`).join(', ')}];\n`;
     // A package of its own: inside this repository's package scope, 'aspose-cloud-auth' would
     // resolve to the repository itself (a package may import itself by name), not the tarball.
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'lint-package-consumer', private: true }));
