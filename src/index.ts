@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-export { TokenService, type GetTokenOptions, type TokenStats } from './token/token-service.js';
+export { TokenService, type GetTokenOptions, type TokenServiceStatus, type TokenStats } from './token/token-service.js';
 export { AccessToken } from './token/access-token.js';
 export {
   AsposeClient,

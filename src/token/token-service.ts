@@ -37,6 +37,31 @@ export interface TokenStats {
   heldBack: number;
 }
 
+/**
+ * What the service can say now, without a request: for health checks,
+ * dashboards and gauges. Reading it never sends a token request, never calls
+ * a credential function, and holds no secret or token.
+ */
+export interface TokenServiceStatus {
+  /** The authentication mode. */
+  auth: AsposeAuthMode;
+  /** True when a token is cached that calls can use now (not inside its last safety margin). */
+  hasToken: boolean;
+  /** When the cached token expires, in epoch ms (`Infinity` for a static token without `exp`); undefined without one. */
+  expiresAt: number | undefined;
+  /** True while a token request is under way. */
+  fetching: boolean;
+  /**
+   * What would fail a call that needs a new token now without a request: a
+   * `Retry-After` window (`ERR_ASPOSE_AUTH_RATE_LIMITED`), the refusal backoff
+   * (`ERR_ASPOSE_AUTH_REFUSED`) or the hold after a failing endpoint
+   * (`ERR_ASPOSE_AUTH_UNAVAILABLE`), each with `retryAt`; undefined when nothing does.
+   */
+  heldBack: AsposeAuthError | undefined;
+  /** True after `close()`. */
+  closed: boolean;
+}
+
 /** When a cached token stops being fresh and stops being usable. */
 interface CachedToken {
   token: AccessToken;
@@ -197,6 +222,25 @@ export class TokenService {
   /** A snapshot of the counters. */
   get stats(): TokenStats {
     return { ...this.#stats };
+  }
+
+  /**
+   * A snapshot of where the service stands (see {@link TokenServiceStatus}):
+   * for a health check, which must not spend a token request to find out
+   * that requests are held back. Unlike `getToken()`, it starts no refresh.
+   */
+  get status(): TokenServiceStatus {
+    const now = Date.now();
+    const c = this.#current;
+    const last = this.#lastPair;
+    return {
+      auth: this.#opts.auth,
+      hasToken: c !== undefined && now < c.staleAt,
+      expiresAt: c?.token.expiresAt,
+      fetching: this.#inflight !== undefined,
+      heldBack: this.#credentials === undefined ? undefined : last ? this.#heldBack(last.state, now) : this.#heldBackService(now),
+      closed: this.closed,
+    };
   }
 
   /**

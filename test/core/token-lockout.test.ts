@@ -683,3 +683,32 @@ describe('Retry-After spellings', () => {
     expect(await rejectionOf(tokens.getToken())).toMatchObject({ code: 'ERR_ASPOSE_AUTH_UNAVAILABLE', attempts: 4 });
   });
 });
+
+describe('status: where the service stands, without a request', () => {
+  test('no token, then a token; a lockout held back with its retryAt; a refusal too; reading it never sends a request', async () => {
+    const clock = simulatedClock();
+    const server = await standIn();
+    const tokens = tokenService(server);
+    expect(tokens.status).toMatchObject({ auth: 'client_credentials', hasToken: false, expiresAt: undefined, fetching: false, heldBack: undefined, closed: false });
+    const token = await tokens.getToken();
+    expect(tokens.status).toMatchObject({ hasToken: true, expiresAt: token.expiresAt, heldBack: undefined });
+
+    const locked = await standIn();
+    locked.lockOut();
+    const lockedTokens = tokenService(locked);
+    await rejectionOf(lockedTokens.getToken());
+    const requests = locked.tokenRequests;
+    const held = lockedTokens.status.heldBack;
+    expect(held).toMatchObject({ code: 'ERR_ASPOSE_AUTH_RATE_LIMITED', retryAt: clock.now + 600_000 });
+    expect(lockedTokens.status.hasToken).toBe(false);
+
+    const refused = tokenService(server, { clientSecret: 'wrong-secret' });
+    await rejectionOf(refused.getToken());
+    expect(refused.status.heldBack).toMatchObject({ code: 'ERR_ASPOSE_AUTH_REFUSED', retryAt: expect.any(Number) });
+
+    for (let i = 0; i < 10; i++) void lockedTokens.status;
+    expect(locked.tokenRequests).toBe(requests);
+    await lockedTokens.close();
+    expect(lockedTokens.status.closed).toBe(true);
+  });
+});
