@@ -689,7 +689,14 @@ describe('status: where the service stands, without a request', () => {
     const clock = simulatedClock();
     const server = await standIn();
     const tokens = tokenService(server);
-    expect(tokens.status).toMatchObject({ auth: 'client_credentials', hasToken: false, expiresAt: undefined, fetching: false, heldBack: undefined, closed: false });
+    expect(tokens.status).toMatchObject({
+      auth: 'client_credentials',
+      hasToken: false,
+      expiresAt: undefined,
+      fetching: false,
+      heldBack: undefined,
+      closed: false,
+    });
     const token = await tokens.getToken();
     expect(tokens.status).toMatchObject({ hasToken: true, expiresAt: token.expiresAt, heldBack: undefined });
 
