@@ -108,8 +108,7 @@ describe('the token-echo check on response headers', () => {
 
   // A 16 KiB response head (undici's default limit) of values that each echo the token, against one of the same
   // size that does not. Before, each echo built the redaction automaton for the token service's secrets anew:
-  // about 4500 times the benign head's cost under jest (1400-1900 in plain Node), and 7-12 times one redaction
-  // pass over the echoing values. Now about 600 (150-250) and 1.
+  // 7-12 times one redaction pass over the echoing values. Now about 1.
   it('costs about one redaction pass over the values that echo the token, with the automaton built once per token', () => {
     const tokens = client.tokens;
     const secrets = tokens.sensitiveValues();
@@ -129,9 +128,11 @@ describe('the token-echo check on response headers', () => {
     }, 20);
     const onHit = cost(() => responseHeadersForClient(hostile, tokens.sensitiveValues(), tokens), 20);
     const onMiss = cost(() => responseHeadersForClient(benign, tokens.sensitiveValues(), tokens), 400);
-    // A hit is a JavaScript pass over the value, a miss a native substring search: far apart, but a bounded factor.
-    expect(onHit / onMiss).toBeLessThan(1500);
+    // The invariant is against the redaction floor: an automaton rebuilt per echo costs 7-12 floors. The miss is
+    // only sanity-checked (a native substring search, whose speed against a JavaScript pass varies by Node release
+    // and machine load: 150-2000× apart was seen), so this bound is loose on purpose.
     expect(onHit / floor).toBeLessThan(3);
+    expect(onMiss).toBeLessThan(onHit);
   });
 
   it('redacts a new token once the token service has one (the cached automaton follows its secrets)', () => {
