@@ -134,10 +134,19 @@ export async function startProxyStack(framework: Framework, options: FixtureOpti
   };
 }
 
-/** {@link sendHttp} (../support/http.ts), signed in as the fixture's user unless `user: false`. */
-export function send(port: number, path: string, init: SendInit & { user?: boolean } = {}): Promise<RawResponse> {
-  const { user, ...rest } = init;
-  return sendHttp(port, path, { ...rest, headers: { ...(user === false ? {} : USER), ...rest.headers } });
+/**
+ * The CSRF header the app's own scripts send (`fetch(url, { headers: { 'x-requested-with': 'fetch' } })`):
+ * what the proxy wants on every state-changing request by default.
+ */
+export const CSRF = { 'x-requested-with': 'fetch' } as const;
+
+/**
+ * {@link sendHttp} (../support/http.ts), as the app's own page would send it: signed in as the fixture's user
+ * unless `user: false`, and with the CSRF header ({@link CSRF}) unless `csrf: false` (what a cross-site form sends).
+ */
+export function send(port: number, path: string, init: SendInit & { user?: boolean; csrf?: boolean } = {}): Promise<RawResponse> {
+  const { user, csrf, ...rest } = init;
+  return sendHttp(port, path, { ...rest, headers: { ...(user === false ? {} : USER), ...(csrf === false ? {} : CSRF), ...rest.headers } });
 }
 
 /** What a script in the browser might try: `GET` a token endpoint's path, or `POST` it the client_credentials form. */
