@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
-import type { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
-import RateLimiterMemory from 'rate-limiter-flexible/lib/RateLimiterMemory.js';
+// The package's index (every store it has) rather than its lib/RateLimiterMemory.js, which is no public entry point:
+// about 15 ms more at start-up, once, against undici's 170, and nothing per request.
+import { RateLimiterMemory, type RateLimiterAbstract, type RateLimiterRes } from 'rate-limiter-flexible';
 import type { ConfigIssue } from '../errors/errors.js';
 
 /**
