@@ -60,7 +60,27 @@ export type AsposeErrorCode =
    * front of it left in a state it cannot use): answered 500, and reported to
    * its `onError` hook with what was thrown as `cause`. {@link AsposeProxyInternalError}.
    */
-  | 'ERR_ASPOSE_PROXY_INTERNAL';
+  | 'ERR_ASPOSE_PROXY_INTERNAL'
+  /** The proxy refused a malformed target or one that tries to leave its path. 400. {@link AsposeProxyBadPathError}. */
+  | 'ERR_ASPOSE_PROXY_BAD_PATH'
+  /** The proxy refused a request header it cannot forward faithfully. 400. {@link AsposeProxyBadHeaderError}. */
+  | 'ERR_ASPOSE_PROXY_BAD_HEADER'
+  /** The method and path match no entry of the proxy's allow list. 403. {@link AsposeProxyForbiddenError}. */
+  | 'ERR_ASPOSE_PROXY_FORBIDDEN'
+  /** The target is a token endpoint, never forwarded. 403. {@link AsposeProxyTokenEndpointError}. */
+  | 'ERR_ASPOSE_PROXY_TOKEN_ENDPOINT'
+  /** A state-changing request without the proxy's CSRF header. 403. {@link AsposeProxyCsrfError}. */
+  | 'ERR_ASPOSE_PROXY_CSRF'
+  /** The caller spent its `rateLimit` points. 429, with `Retry-After`. {@link AsposeProxyRateLimitedError}. */
+  | 'ERR_ASPOSE_PROXY_RATE_LIMITED'
+  /** The proxy's `beforeForward` hook refused the request. 4xx (403 unless the hook chose). {@link AsposeProxyRefusedError}. */
+  | 'ERR_ASPOSE_PROXY_REFUSED'
+  /** The request body is larger than the proxy's `maxBodyBytes`. 413. {@link AsposeProxyBodyTooLargeError}. */
+  | 'ERR_ASPOSE_PROXY_BODY_TOO_LARGE'
+  /** Something (a body parser) read the request body before the proxy could stream it. 500. {@link AsposeProxyBodyConsumedError}. */
+  | 'ERR_ASPOSE_PROXY_BODY_CONSUMED'
+  /** The Aspose API failed (timeout, network, no token) before the proxy's answer started. 502 or 504. {@link AsposeProxyUpstreamError}. */
+  | 'ERR_ASPOSE_PROXY_UPSTREAM';
 
 /** The codes of the {@link AsposeAuthError} family. */
 export type AsposeAuthErrorCode =
@@ -564,6 +584,60 @@ export class AsposeApiInvalidResponseError extends AsposeResponseError {
   }
 }
 
+const kProxyError = Symbol.for('aspose-cloud-auth.error.AsposeProxyError');
+
+/** The codes of the {@link AsposeProxyError} family. */
+export type AsposeProxyErrorFamilyCode = Extract<AsposeErrorCode, `ERR_ASPOSE_PROXY_${string}`>;
+
+/** Options of an {@link AsposeProxyError} constructor. */
+export interface AsposeProxyErrorOptions extends AsposeErrorOptions {
+  /**
+   * The HTTP status to answer with. Only {@link AsposeProxyRefusedError}
+   * (a 4xx) and {@link AsposeProxyUpstreamError} (502 or 504) take one; the
+   * other classes have a fixed status.
+   */
+  status?: number;
+}
+
+/**
+ * An answer `asposeProxy` makes itself instead of forwarding: a refusal
+ * (4xx) or a failure (5xx). With the proxy's `delegateErrors` option, these
+ * are what the framework's error handling gets (`next(err)` in Express, a
+ * throw in Koa), so they carry the fields frameworks read: `status` and
+ * `statusCode` (the HTTP status), `expose` (true for a 4xx: its message is
+ * meant for the caller; false for a 5xx, whose detail is for the server's
+ * logs) and `headers` (to set on the answer, such as `Retry-After`).
+ */
+export abstract class AsposeProxyError extends AsposeError {
+  declare readonly code: AsposeProxyErrorFamilyCode;
+  /** The HTTP status of the answer (what Koa's `ctx.onerror` reads). */
+  readonly status: number;
+  /** The same as `status` (what Express's `finalhandler` also reads). */
+  readonly statusCode: number;
+  /** True for a refusal (4xx), whose message is meant for the caller; false for a failure (5xx). */
+  readonly expose: boolean;
+  /** Headers for the answer (`Retry-After` on a 429), or undefined; Express's `finalhandler` and Koa set them. */
+  readonly headers: Readonly<Record<string, string>> | undefined;
+
+  constructor(message: string, options?: AsposeProxyErrorOptions & { headers?: Record<string, string> }) {
+    super(message, options);
+    const fixed = (new.target as unknown as { readonly status?: number }).status;
+    this.status = fixed ?? options?.status ?? 500;
+    this.statusCode = this.status;
+    this.expose = this.status < 500;
+    this.headers = options?.headers;
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, kProxyError);
+  }
+
+  /** @internal */
+  get [kProxyError](): true {
+    return true;
+  }
+}
+
 const kProxyInternal = Symbol.for('aspose-cloud-auth.error.AsposeProxyInternalError');
 
 /**
@@ -571,8 +645,10 @@ const kProxyInternal = Symbol.for('aspose-cloud-auth.error.AsposeProxyInternalEr
  * and answered 500 `ERR_ASPOSE_PROXY_INTERNAL`. Its `cause` is a redacted
  * copy of what was thrown.
  */
-export class AsposeProxyInternalError extends AsposeError {
+export class AsposeProxyInternalError extends AsposeProxyError {
   static readonly code = 'ERR_ASPOSE_PROXY_INTERNAL' as const;
+  /** Always 500. */
+  static readonly status = 500;
   declare readonly code: typeof AsposeProxyInternalError.code;
 
   static override [Symbol.hasInstance](value: unknown): boolean {
@@ -581,6 +657,234 @@ export class AsposeProxyInternalError extends AsposeError {
 
   /** @internal */
   get [kProxyInternal](): true {
+    return true;
+  }
+}
+
+const kProxyBadPath = Symbol.for('aspose-cloud-auth.error.AsposeProxyBadPathError');
+
+/** The proxy refused a malformed target, or one that tries to leave its path (traversal, encoded slashes, …). 400. */
+export class AsposeProxyBadPathError extends AsposeProxyError {
+  static readonly code = 'ERR_ASPOSE_PROXY_BAD_PATH' as const;
+  /** Always 400. */
+  static readonly status = 400;
+  declare readonly code: typeof AsposeProxyBadPathError.code;
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, kProxyBadPath);
+  }
+
+  /** @internal */
+  get [kProxyBadPath](): true {
+    return true;
+  }
+}
+
+const kProxyBadHeader = Symbol.for('aspose-cloud-auth.error.AsposeProxyBadHeaderError');
+
+/** The proxy refused a request header it cannot forward faithfully (CR/LF/NUL, a value of no header type, a transfer coding other than chunked). 400. */
+export class AsposeProxyBadHeaderError extends AsposeProxyError {
+  static readonly code = 'ERR_ASPOSE_PROXY_BAD_HEADER' as const;
+  /** Always 400. */
+  static readonly status = 400;
+  declare readonly code: typeof AsposeProxyBadHeaderError.code;
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, kProxyBadHeader);
+  }
+
+  /** @internal */
+  get [kProxyBadHeader](): true {
+    return true;
+  }
+}
+
+const kProxyForbidden = Symbol.for('aspose-cloud-auth.error.AsposeProxyForbiddenError');
+
+/** The method and path match no entry of the proxy's allow list. 403. */
+export class AsposeProxyForbiddenError extends AsposeProxyError {
+  static readonly code = 'ERR_ASPOSE_PROXY_FORBIDDEN' as const;
+  /** Always 403. */
+  static readonly status = 403;
+  declare readonly code: typeof AsposeProxyForbiddenError.code;
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, kProxyForbidden);
+  }
+
+  /** @internal */
+  get [kProxyForbidden](): true {
+    return true;
+  }
+}
+
+const kProxyTokenEndpoint = Symbol.for('aspose-cloud-auth.error.AsposeProxyTokenEndpointError');
+
+/** The target is a token endpoint: never forwarded, whatever the allow list says. 403. */
+export class AsposeProxyTokenEndpointError extends AsposeProxyError {
+  static readonly code = 'ERR_ASPOSE_PROXY_TOKEN_ENDPOINT' as const;
+  /** Always 403. */
+  static readonly status = 403;
+  declare readonly code: typeof AsposeProxyTokenEndpointError.code;
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, kProxyTokenEndpoint);
+  }
+
+  /** @internal */
+  get [kProxyTokenEndpoint](): true {
+    return true;
+  }
+}
+
+const kProxyCsrf = Symbol.for('aspose-cloud-auth.error.AsposeProxyCsrfError');
+
+/**
+ * A state-changing request (any method but GET, HEAD and OPTIONS) came
+ * without the proxy's CSRF header (`X-Requested-With` unless renamed): what
+ * a cross-site form post looks like. 403; nothing went upstream.
+ */
+export class AsposeProxyCsrfError extends AsposeProxyError {
+  static readonly code = 'ERR_ASPOSE_PROXY_CSRF' as const;
+  /** Always 403. */
+  static readonly status = 403;
+  declare readonly code: typeof AsposeProxyCsrfError.code;
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, kProxyCsrf);
+  }
+
+  /** @internal */
+  get [kProxyCsrf](): true {
+    return true;
+  }
+}
+
+const kProxyRateLimited = Symbol.for('aspose-cloud-auth.error.AsposeProxyRateLimitedError');
+
+/** The caller spent its `rateLimit` points for now. 429, with `Retry-After` (whole seconds, rounded up) in `headers`. */
+export class AsposeProxyRateLimitedError extends AsposeProxyError {
+  static readonly code = 'ERR_ASPOSE_PROXY_RATE_LIMITED' as const;
+  /** Always 429. */
+  static readonly status = 429;
+  declare readonly code: typeof AsposeProxyRateLimitedError.code;
+  /** Seconds until the caller may try again (the `Retry-After` value). */
+  readonly retryAfterSeconds: number;
+
+  constructor(message: string, retryAfterSeconds: number) {
+    super(message, { headers: { 'retry-after': String(retryAfterSeconds) } });
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, kProxyRateLimited);
+  }
+
+  /** @internal */
+  get [kProxyRateLimited](): true {
+    return true;
+  }
+}
+
+const kProxyRefused = Symbol.for('aspose-cloud-auth.error.AsposeProxyRefusedError');
+
+/**
+ * A refusal decided by your own `beforeForward` hook: throw one to refuse a
+ * request with a status of your choosing (a 4xx; anything else becomes 403)
+ * and a message for the caller (it is sent to the browser as it is, so put
+ * nothing private in it).
+ *
+ * ```ts
+ * beforeForward: async (req) => {
+ *   if ((await credits.of(req)) <= 0) throw new AsposeProxyRefusedError('No credits left this month', { status: 402 });
+ * }
+ * ```
+ */
+export class AsposeProxyRefusedError extends AsposeProxyError {
+  static readonly code = 'ERR_ASPOSE_PROXY_REFUSED' as const;
+  declare readonly code: typeof AsposeProxyRefusedError.code;
+
+  /**
+   * @param message for the caller: sent in the JSON answer (`expose` is true).
+   * @param options `status`: a 4xx, 403 by default (anything else becomes 403).
+   */
+  constructor(message: string, options?: AsposeProxyErrorOptions) {
+    const status = options?.status;
+    super(message, { ...options, status: Number.isInteger(status) && status! >= 400 && status! <= 499 ? status : 403 });
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, kProxyRefused);
+  }
+
+  /** @internal */
+  get [kProxyRefused](): true {
+    return true;
+  }
+}
+
+const kProxyBodyTooLarge = Symbol.for('aspose-cloud-auth.error.AsposeProxyBodyTooLargeError');
+
+/** The request body is larger than the proxy's `maxBodyBytes`. 413. */
+export class AsposeProxyBodyTooLargeError extends AsposeProxyError {
+  static readonly code = 'ERR_ASPOSE_PROXY_BODY_TOO_LARGE' as const;
+  /** Always 413. */
+  static readonly status = 413;
+  declare readonly code: typeof AsposeProxyBodyTooLargeError.code;
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, kProxyBodyTooLarge);
+  }
+
+  /** @internal */
+  get [kProxyBodyTooLarge](): true {
+    return true;
+  }
+}
+
+const kProxyBodyConsumed = Symbol.for('aspose-cloud-auth.error.AsposeProxyBodyConsumedError');
+
+/**
+ * The request body had been read before the proxy could stream it upstream:
+ * a body parser (`express.json()`, `koa-bodyparser`, …) runs in front of
+ * it. A mistake in the server's setup, so 500, and reported to `onError`:
+ * mount the proxy before the parser, or scope the parser to other routes.
+ */
+export class AsposeProxyBodyConsumedError extends AsposeProxyError {
+  static readonly code = 'ERR_ASPOSE_PROXY_BODY_CONSUMED' as const;
+  /** Always 500. */
+  static readonly status = 500;
+  declare readonly code: typeof AsposeProxyBodyConsumedError.code;
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, kProxyBodyConsumed);
+  }
+
+  /** @internal */
+  get [kProxyBodyConsumed](): true {
+    return true;
+  }
+}
+
+const kProxyUpstream = Symbol.for('aspose-cloud-auth.error.AsposeProxyUpstreamError');
+
+/**
+ * The Aspose API failed before the proxy's answer started: 504 for a
+ * timeout, 502 otherwise (no connection, no token). What the framework gets
+ * with `delegateErrors`; `cause` is the core's error (an
+ * `AsposeTimeoutError`, `AsposeNetworkError` or `AsposeAuthError`, whose
+ * code is the one the proxy's own JSON answer carries).
+ */
+export class AsposeProxyUpstreamError extends AsposeProxyError {
+  static readonly code = 'ERR_ASPOSE_PROXY_UPSTREAM' as const;
+  declare readonly code: typeof AsposeProxyUpstreamError.code;
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, kProxyUpstream);
+  }
+
+  /** @internal */
+  get [kProxyUpstream](): true {
     return true;
   }
 }

@@ -17,13 +17,27 @@ import { createAsposeProxy, type AsposeProxyOptions } from '../proxy/aspose-prox
  *
  * The target is the URL after the mount path (or after `prefix`). What is
  * refused, what is stripped and how failures map to 4xx/5xx is described on
- * {@link AsposeProxyOptions} and in docs/express-koa.md.
+ * {@link AsposeProxyOptions} and in docs/express-koa.md. For a cross-origin
+ * front end, mount `cors()` in front of it (and of your authentication, so
+ * that it answers preflights). With `delegateErrors: true`, refusals and
+ * failures are passed to `next(err)` as `AsposeProxyError`s (with `status`,
+ * `statusCode`, `expose` and `headers`) instead of answered as JSON.
  *
  * @throws {AsposeConfigError} at once, naming every malformed option or `allow` entry.
  */
 export function asposeProxy(options: AsposeProxyOptions): RequestHandler {
   const proxy = createAsposeProxy(options);
   const client = options.client;
+  if (options.delegateErrors === true) {
+    // Refusals and failures go to Express's error handling (your error middleware, else finalhandler).
+    return function asposeProxy(req: Request, res: Response, next: NextFunction): void {
+      const target = proxy.match(req.url);
+      if (target === undefined) return next();
+      void proxy.handle(req, res, target, client ?? req.aspose).then((err) => {
+        if (err !== undefined) next(err);
+      });
+    };
+  }
   return function asposeProxy(req: Request, res: Response, next: NextFunction): void {
     const target = proxy.match(req.url);
     if (target === undefined) return next();

@@ -7,5 +7,7 @@
  */
 export { asposeAuth, type AsposeAuthMiddleware } from './aspose-auth.middleware.js';
 export { asposeProxy } from './aspose-proxy.middleware.js';
-export type { AsposeProxyOptions } from '../proxy/aspose-proxy.js';
+export type { AsposeProxyOptions, AsposeProxyForwardInfo } from '../proxy/aspose-proxy.js';
+export type { AsposeProxyRateLimit } from '../proxy/rate-limit.js';
+export { PROXY_CHANNEL_NAME, type AsposeProxyEvent } from '../proxy/proxy-report.js';
 export type { AsposeProxyErrorBody, AsposeProxyErrorCode } from '../proxy/proxy-errors.js';

@@ -123,6 +123,18 @@ export function isAlwaysDropped(lower: string): boolean {
 /** Never passed back to the caller: Aspose's cookies are not the browser's business. */
 const RESPONSE_DROP = new Set<string>([...HOP_BY_HOP, 'set-cookie', 'set-cookie2']);
 
+/**
+ * True for a CORS response header (`Access-Control-Allow-Origin`, …; lower-case
+ * name). Never passed back: which origins may read the proxy's answers is
+ * the app's decision (a `cors()` middleware in front of the proxy), not the
+ * Aspose API's. An upstream `Access-Control-Allow-Origin: *` passed on would
+ * override what `cors()` set (`writeHead` wins over `setHeader`), and
+ * browsers refuse `*` on a request with credentials.
+ */
+function isCorsHeader(lower: string): boolean {
+  return lower.charCodeAt(0) === 97 /* a */ && lower.startsWith('access-control-');
+}
+
 /** CR, LF and NUL: the bytes that split or end a header. */
 const INJECTION = /[\r\n\0]/;
 
@@ -209,7 +221,23 @@ export interface RequestHeaderRules {
   drop: ReadonlySet<string> | undefined;
   /** Lower-case client-address header names to forward anyway (`forwardRequestHeaders`). */
   forward: ReadonlySet<string> | undefined;
+  /**
+   * Keep every client-address header: for the headers the server's own
+   * `rewriteRequestHeaders` hook returns, which may set `X-Forwarded-For`
+   * from the socket's address (the caller could not have written them).
+   */
+  trusted?: boolean;
 }
+
+/**
+ * The rules the output of `rewriteRequestHeaders` is filtered with again:
+ * credentials, `host`, hop-by-hop headers, method, URL and host overrides
+ * and malformed values are still dropped or refused; client-address headers
+ * the hook set are kept.
+ *
+ * @internal
+ */
+export const HOOK_HEADER_RULES: RequestHeaderRules = { drop: undefined, forward: undefined, trusted: true };
 
 /**
  * The headers to send upstream: the caller's, minus credentials, `host`,
@@ -235,7 +263,7 @@ export function requestHeadersForUpstream(headers: IncomingHttpHeaders, rules: R
     if (raw === undefined) continue;
     const lower = name.toLowerCase();
     if (REQUEST_DROP.has(lower) || listed?.has(lower) || rules.drop?.has(lower)) continue;
-    if (isClientAddressHeader(lower) && !rules.forward?.has(lower)) continue;
+    if (!rules.trusted && isClientAddressHeader(lower) && !rules.forward?.has(lower)) continue;
     const value = headerValue(raw);
     if (value === undefined) continue;
     if (value instanceof HeaderProblem) return refusal(name, value);
@@ -296,7 +324,8 @@ export function redactorFor(source: SecretSource, secrets: readonly string[]): R
 
 /**
  * The upstream answer's headers to pass back: all but hop-by-hop headers, the
- * headers `Connection` names, and `Set-Cookie`.
+ * headers `Connection` names, `Set-Cookie` and the CORS headers
+ * (`Access-Control-*`).
  *
  * No value carries one of `secrets` (`source.sensitiveValues()`, taken once
  * for this answer by the caller): each is checked with a plain `includes`,
@@ -322,7 +351,7 @@ export function responseHeadersForClient(
     let value = headers[name];
     if (value === undefined) continue;
     const lower = name.toLowerCase();
-    if (RESPONSE_DROP.has(lower) || listed?.has(lower)) continue;
+    if (RESPONSE_DROP.has(lower) || listed?.has(lower) || isCorsHeader(lower)) continue;
     if (secrets.length > 0) {
       if (nameHoldsSecret(lower, secrets)) continue;
       if (typeof value === 'string') {

@@ -1,5 +1,17 @@
 import type { ServerResponse } from 'node:http';
-import { AsposeProxyInternalError, type AsposeError } from '../errors/errors.js';
+import {
+  AsposeProxyBadHeaderError,
+  AsposeProxyBadPathError,
+  AsposeProxyBodyConsumedError,
+  AsposeProxyBodyTooLargeError,
+  AsposeProxyCsrfError,
+  AsposeProxyForbiddenError,
+  AsposeProxyInternalError,
+  AsposeProxyTokenEndpointError,
+  AsposeProxyUpstreamError,
+  type AsposeError,
+  type AsposeProxyError,
+} from '../errors/errors.js';
 import { redactorFor, type SecretSource } from './header-filter.js';
 
 /**
@@ -22,6 +34,12 @@ export type AsposeProxyErrorCode =
   | 'ERR_ASPOSE_PROXY_BAD_HEADER'
   /** The method and path match no entry of the allow list. 403. */
   | 'ERR_ASPOSE_PROXY_FORBIDDEN'
+  /** A state-changing request (any method but GET, HEAD, OPTIONS) without the CSRF header (`X-Requested-With` unless renamed). 403. */
+  | 'ERR_ASPOSE_PROXY_CSRF'
+  /** The caller spent its `rateLimit` points. 429, with `Retry-After` in seconds. */
+  | 'ERR_ASPOSE_PROXY_RATE_LIMITED'
+  /** The server's `beforeForward` hook refused the request. 403, or the 4xx the hook chose. */
+  | 'ERR_ASPOSE_PROXY_REFUSED'
   /** The target is a token endpoint: never forwarded, whatever the allow list says. 403. */
   | 'ERR_ASPOSE_PROXY_TOKEN_ENDPOINT'
   /** The request body is larger than `maxBodyBytes`. 413. */
@@ -63,6 +81,9 @@ export const PROXY_ERROR_STATUS = {
   ERR_ASPOSE_PROXY_BAD_PATH: 400,
   ERR_ASPOSE_PROXY_BAD_HEADER: 400,
   ERR_ASPOSE_PROXY_FORBIDDEN: 403,
+  ERR_ASPOSE_PROXY_CSRF: 403,
+  ERR_ASPOSE_PROXY_RATE_LIMITED: 429,
+  ERR_ASPOSE_PROXY_REFUSED: 403,
   ERR_ASPOSE_PROXY_TOKEN_ENDPOINT: 403,
   ERR_ASPOSE_PROXY_BODY_TOO_LARGE: 413,
   ERR_ASPOSE_PROXY_BODY_CONSUMED: 500,
@@ -105,15 +126,27 @@ export function upstreamFailure(error: AsposeError): ProxyRefusal {
 }
 
 /**
- * Answers with a JSON error body. If the answer has already started there is
- * no honest status left to send, so the connection is cut instead.
+ * Answers with a JSON error body, with the code's status unless `status` is
+ * given (a refusal of the `beforeForward` hook chooses its own) and
+ * `headers` added (`Retry-After`). Headers set on the response by
+ * middleware in front of the proxy (`cors()`'s) are kept: `writeHead` merges
+ * them. Returns the body's length in bytes. If the answer has already
+ * started there is no honest status left to send, so the connection is cut
+ * instead (and 0 is returned).
  *
  * @internal
  */
-export function sendProxyError(res: ServerResponse, code: AsposeProxyErrorCode, message: string, closeConnection = false): void {
+export function sendProxyError(
+  res: ServerResponse,
+  code: AsposeProxyErrorCode,
+  message: string,
+  closeConnection = false,
+  status?: number,
+  extraHeaders?: Readonly<Record<string, string>>,
+): number {
   if (res.headersSent || res.destroyed) {
     res.destroy();
-    return;
+    return 0;
   }
   const body = JSON.stringify({ error: { code, message } } satisfies AsposeProxyErrorBody);
   const headers: Record<string, string | number> = {
@@ -124,8 +157,41 @@ export function sendProxyError(res: ServerResponse, code: AsposeProxyErrorCode, 
   };
   // A request body nobody will read: close rather than drain it (it may be 100 MB).
   if (closeConnection) headers.connection = 'close';
-  res.writeHead(PROXY_ERROR_STATUS[code], headers);
+  if (extraHeaders !== undefined) Object.assign(headers, extraHeaders);
+  res.writeHead(status ?? PROXY_ERROR_STATUS[code], headers);
   res.end(body);
+  return headers['content-length'] as number;
+}
+
+/** The class of each refusal code, for the errors handed to the framework with `delegateErrors`. */
+const REFUSAL_CLASSES = {
+  ERR_ASPOSE_PROXY_BAD_PATH: AsposeProxyBadPathError,
+  ERR_ASPOSE_PROXY_BAD_HEADER: AsposeProxyBadHeaderError,
+  ERR_ASPOSE_PROXY_FORBIDDEN: AsposeProxyForbiddenError,
+  ERR_ASPOSE_PROXY_TOKEN_ENDPOINT: AsposeProxyTokenEndpointError,
+  ERR_ASPOSE_PROXY_CSRF: AsposeProxyCsrfError,
+  ERR_ASPOSE_PROXY_BODY_TOO_LARGE: AsposeProxyBodyTooLargeError,
+  ERR_ASPOSE_PROXY_BODY_CONSUMED: AsposeProxyBodyConsumedError,
+} as const;
+
+/** The codes of refusals the proxy decides itself, each with a fixed status and a class of its own. @internal */
+export type ProxyRefusalCode = keyof typeof REFUSAL_CLASSES;
+
+/** The typed error for a refusal the proxy answered (or, with `delegateErrors`, hands to the framework). @internal */
+export function refusalError(code: ProxyRefusalCode, message: string): AsposeProxyError {
+  return new REFUSAL_CLASSES[code](message);
+}
+
+/**
+ * The error the framework gets, with `delegateErrors`, for an upstream
+ * failure before the answer started: the core's error as `cause`, with the
+ * status the proxy would have answered.
+ *
+ * @internal
+ */
+export function upstreamError(error: AsposeError): AsposeProxyUpstreamError {
+  const answer = upstreamFailure(error);
+  return new AsposeProxyUpstreamError(`${answer.message} (${error.code}): ${error.message}`, { status: PROXY_ERROR_STATUS[answer.code], cause: error });
 }
 
 /** Longest piece of a failure's message or of the target quoted in an {@link internalError}. */

@@ -219,7 +219,11 @@ describe('aspose-cloud-auth/express in a Router', () => {
     app.use('/bff/aspose', aspose);
     const server = await serve(app);
     const json = { 'content-type': 'application/json' };
-    const proxied = await send(server.port, '/bff/aspose/v4.0/barcode/generate', { method: 'POST', headers: json, body: '{"data":"42"}' });
+    const proxied = await send(server.port, '/bff/aspose/v4.0/barcode/generate', {
+      method: 'POST',
+      headers: { ...json, 'x-requested-with': 'fetch' },
+      body: '{"data":"42"}',
+    });
     expect(proxied.status).toBe(200);
     expect(proxied.text).toContain('Code128: 42');
     expect((await send(server.port, '/api/echo', { method: 'POST', headers: json, body: '{"a":1}' })).json()).toEqual({ got: { a: 1 } });

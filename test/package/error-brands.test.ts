@@ -67,9 +67,25 @@ const CONCRETE: Record<string, { args: string; is: string[]; code: string }> = {
     is: ['AsposeApiInvalidResponseError', 'AsposeResponseError', 'AsposeError'],
     code: 'ERR_ASPOSE_API_INVALID_RESPONSE',
   },
-  AsposeProxyInternalError: { args: `'bug'`, is: ['AsposeProxyInternalError', 'AsposeError'], code: 'ERR_ASPOSE_PROXY_INTERNAL' },
+  AsposeProxyInternalError: { args: `'bug'`, is: ['AsposeProxyInternalError', 'AsposeProxyError', 'AsposeError'], code: 'ERR_ASPOSE_PROXY_INTERNAL' },
+  ...Object.fromEntries(
+    (
+      [
+        ['AsposeProxyBadPathError', 'ERR_ASPOSE_PROXY_BAD_PATH', `'bad'`],
+        ['AsposeProxyBadHeaderError', 'ERR_ASPOSE_PROXY_BAD_HEADER', `'bad'`],
+        ['AsposeProxyForbiddenError', 'ERR_ASPOSE_PROXY_FORBIDDEN', `'no'`],
+        ['AsposeProxyTokenEndpointError', 'ERR_ASPOSE_PROXY_TOKEN_ENDPOINT', `'no'`],
+        ['AsposeProxyCsrfError', 'ERR_ASPOSE_PROXY_CSRF', `'no'`],
+        ['AsposeProxyRateLimitedError', 'ERR_ASPOSE_PROXY_RATE_LIMITED', `'wait', 5`],
+        ['AsposeProxyRefusedError', 'ERR_ASPOSE_PROXY_REFUSED', `'no', { status: 402 }`],
+        ['AsposeProxyBodyTooLargeError', 'ERR_ASPOSE_PROXY_BODY_TOO_LARGE', `'big'`],
+        ['AsposeProxyBodyConsumedError', 'ERR_ASPOSE_PROXY_BODY_CONSUMED', `'read'`],
+        ['AsposeProxyUpstreamError', 'ERR_ASPOSE_PROXY_UPSTREAM', `'down', { status: 502 }`],
+      ] as const
+    ).map(([name, code, args]) => [name, { args, is: [name, 'AsposeProxyError', 'AsposeError'], code }]),
+  ),
 };
-const FAMILIES = ['AsposeError', 'AsposeAuthError', 'AsposeRequestError', 'AsposeResponseError'];
+const FAMILIES = ['AsposeError', 'AsposeAuthError', 'AsposeRequestError', 'AsposeResponseError', 'AsposeProxyError'];
 const ALL = [...FAMILIES, ...Object.keys(CONCRETE)];
 
 /**

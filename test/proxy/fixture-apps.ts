@@ -2,6 +2,8 @@
 // "requireUser" check, listening on ephemeral loopback ports, and `send`,
 // which signs the request in as that check wants.
 import type { IncomingMessage, Server } from 'node:http';
+import koaCors from '@koa/cors';
+import cors from 'cors';
 import express from 'express';
 import Koa from 'koa';
 import { asposeAuth as expressAuth, asposeProxy as expressProxy } from 'aspose-cloud-auth/express';
@@ -30,18 +32,42 @@ export interface FixtureOptions extends Omit<AsposeProxyOptions, 'prefix'> {
   bodyParserFirst?: boolean;
   /** A middleware in front of the proxy, given Node's request (`req`, `ctx.req`): to write `req.headers` as APM and timing middlewares do. */
   beforeProxy?: (req: IncomingMessage) => void;
+  /**
+   * Mount the framework's own CORS middleware (`cors` on Express, `@koa/cors` on Koa) in front of the app's
+   * authentication, allowing this origin with credentials, as docs/express-koa.md shows.
+   */
+  corsOrigin?: string;
+  /**
+   * Mount the framework's usual error handler (an Express error middleware; a Koa try/catch middleware in front),
+   * rendering `{ handled: { code, status, expose } }` with the error's status and headers: for `delegateErrors`.
+   * Without it, errors reach the framework's default (finalhandler, `ctx.onerror`).
+   */
+  errorHandler?: boolean;
 }
+
+/** What the fixture's error handler renders for an error handed to it (`errorHandler: true`). */
+export interface HandledError {
+  handled: { code: string; status: number; expose: boolean; name: string };
+}
+
+/** The fields of an error the fixture's error handler reads, as frameworks do. */
+type HttpError = Error & { code?: string; status?: number; expose?: boolean; headers?: Record<string, string> };
+
+const handled = (err: HttpError): HandledError => ({
+  handled: { code: String(err.code), status: err.status ?? 500, expose: err.expose === true, name: err.name },
+});
 
 /**
  * Starts an app where `/aspose/*` is proxied for signed-in users only, and
  * `/me/document/:name` uses the shared client directly.
  */
 export async function startProxyApp(framework: Framework, client: AsposeClient, options: FixtureOptions): Promise<ProxyApp> {
-  const { bodyParserFirst, beforeProxy, ...proxyOptions } = options;
+  const { bodyParserFirst, beforeProxy, corsOrigin, errorHandler, ...proxyOptions } = options;
   let handler: Handler;
   if (framework === 'express') {
     const app = express();
     app.disable('x-powered-by');
+    if (corsOrigin !== undefined) app.use('/aspose', cors({ origin: corsOrigin, credentials: true }));
     app.use(expressAuth(client));
     const requireUser: express.RequestHandler = (req, res, next) => {
       if (req.headers['x-user'] !== USER['x-user']) {
@@ -61,13 +87,36 @@ export async function startProxyApp(framework: Framework, client: AsposeClient, 
     app.get('/me/document/:name', async (req, res) => {
       res.json(await req.aspose.get(`/v4.0/words/${encodeURIComponent(req.params.name)}`));
     });
+    if (errorHandler) {
+      app.use((err: HttpError, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+        if (res.headersSent) return next(err);
+        res
+          .status(err.status ?? 500)
+          .set(err.headers ?? {})
+          .json(handled(err));
+      });
+    }
     handler = app;
   } else {
     const app = new Koa();
     // Koa reports every socket error, including a caller hanging up, which these tests do on purpose.
-    app.on('error', (err: NodeJS.ErrnoException) => {
+    app.on('error', (err: NodeJS.ErrnoException & { expose?: boolean }) => {
+      if (err.expose === true) return; // a 4xx meant for the caller, which Koa's own handler does not log either
       if (!/^(ECONNRESET|ECONNABORTED|EPIPE|HPE_|ERR_STREAM_PREMATURE_CLOSE)/.test(err.code ?? '') && err.message !== 'aborted') console.error(err);
     });
+    if (errorHandler) {
+      app.use(async (ctx, next) => {
+        try {
+          await next();
+        } catch (e) {
+          const err = e as HttpError;
+          ctx.status = err.status ?? 500;
+          ctx.set(err.headers ?? {});
+          ctx.body = handled(err);
+        }
+      });
+    }
+    if (corsOrigin !== undefined) app.use(koaCors({ origin: corsOrigin, credentials: true }));
     app.use(koaAuth(client));
     app.use(async (ctx, next) => {
       if (ctx.path.startsWith('/aspose') && ctx.get('x-user') !== USER['x-user']) {
@@ -134,10 +183,19 @@ export async function startProxyStack(framework: Framework, options: FixtureOpti
   };
 }
 
-/** {@link sendHttp} (../support/http.ts), signed in as the fixture's user unless `user: false`. */
-export function send(port: number, path: string, init: SendInit & { user?: boolean } = {}): Promise<RawResponse> {
-  const { user, ...rest } = init;
-  return sendHttp(port, path, { ...rest, headers: { ...(user === false ? {} : USER), ...rest.headers } });
+/**
+ * The CSRF header the app's own scripts send (`fetch(url, { headers: { 'x-requested-with': 'fetch' } })`):
+ * what the proxy wants on every state-changing request by default.
+ */
+export const CSRF = { 'x-requested-with': 'fetch' } as const;
+
+/**
+ * {@link sendHttp} (../support/http.ts), as the app's own page would send it: signed in as the fixture's user
+ * unless `user: false`, and with the CSRF header ({@link CSRF}) unless `csrf: false` (what a cross-site form sends).
+ */
+export function send(port: number, path: string, init: SendInit & { user?: boolean; csrf?: boolean } = {}): Promise<RawResponse> {
+  const { user, csrf, ...rest } = init;
+  return sendHttp(port, path, { ...rest, headers: { ...(user === false ? {} : USER), ...(csrf === false ? {} : CSRF), ...rest.headers } });
 }
 
 /** What a script in the browser might try: `GET` a token endpoint's path, or `POST` it the client_credentials form. */

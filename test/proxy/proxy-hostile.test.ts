@@ -260,6 +260,7 @@ describe.each(FRAMEWORKS)('asposeProxy on %s, against hostile input', (framework
         'POST /aspose/v9.9/echo HTTP/1.1',
         'Host: app.example',
         'x-user: alice',
+        'X-Requested-With: fetch',
         'Content-Length: 2',
         'X-Custom: passes',
         ...hostile.map(([n, v]) => `${n}: ${v}`),
@@ -321,9 +322,20 @@ describe.each(FRAMEWORKS)('asposeProxy on %s, against hostile input', (framework
   describe('Transfer-Encoding', () => {
     /** A chunked POST whose Transfer-Encoding header is `te`, with a body that is not what it claims. */
     const chunkedPost = (te: string) =>
-      ['POST /aspose/v9.9/echo HTTP/1.1', 'Host: x', 'x-user: alice', `Transfer-Encoding: ${te}`, 'Connection: close', '', '5', 'hello', '0', '', ''].join(
-        '\r\n',
-      );
+      [
+        'POST /aspose/v9.9/echo HTTP/1.1',
+        'Host: x',
+        'x-user: alice',
+        'X-Requested-With: fetch',
+        `Transfer-Encoding: ${te}`,
+        'Connection: close',
+        '',
+        '5',
+        'hello',
+        '0',
+        '',
+        '',
+      ].join('\r\n');
 
     it.each(['gzip, chunked', 'deflate, chunked', 'identity, chunked', 'x-custom, chunked', 'gzip,chunked'])(
       'refuses "Transfer-Encoding: %s" with 400 and sends nothing upstream',
@@ -343,6 +355,8 @@ describe.each(FRAMEWORKS)('asposeProxy on %s, against hostile input', (framework
           'POST /aspose/v9.9/echo HTTP/1.1',
           'Host: x',
           'x-user: alice',
+          'X-Requested-With: fetch',
+          'X-Requested-With: fetch',
           'Transfer-Encoding: gzip',
           'Transfer-Encoding: chunked',
           'Connection: close',

@@ -8,7 +8,7 @@ import { AsposeClient } from 'aspose-cloud-auth';
 import type { AsposeStandIn } from 'aspose-cloud-auth/testing';
 import { FRAMEWORKS } from '../support/frameworks';
 import { sleep, waitFor } from '../support/polling';
-import { USER, startProxyApp, startProxyStack, type ProxyApp, type ProxyStack } from './fixture-apps';
+import { CSRF, USER, startProxyApp, startProxyStack, type ProxyApp, type ProxyStack } from './fixture-apps';
 
 const MiB = 1024 * 1024;
 const ALLOW = ['PUT /v4.0/words/storage/file/', 'GET /__stand-in/', '* /v9.9/echo'];
@@ -53,7 +53,7 @@ async function peakMemoryGrowth(run: () => Promise<void>): Promise<number> {
 }
 
 function open(port: number, path: string, method: string, headers: Record<string, string | number> = {}): ClientRequest {
-  return httpRequest({ host: '127.0.0.1', port, path, method, headers: { ...USER, ...headers }, agent: false });
+  return httpRequest({ host: '127.0.0.1', port, path, method, headers: { ...USER, ...CSRF, ...headers }, agent: false });
 }
 
 const response = (req: ClientRequest) => new Promise<IncomingMessage>((resolve, reject) => req.once('response', resolve).once('error', reject));
