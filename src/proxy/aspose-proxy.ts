@@ -8,6 +8,7 @@ import { checkTarget, isTokenEndpoint } from './path-guard.js';
 import { ProxyExchange } from './proxy-exchange.js';
 import { internalError, sendProxyError, type AsposeProxyErrorCode } from './proxy-errors.js';
 import { hasRequestBody, RequestBody } from './request-body.js';
+import { answerSdkTokenRequest, isSdkTokenPath } from './sdk-token.js';
 
 /** Options of `asposeProxy()`, shared by the Express and Koa adapters. */
 export interface AsposeProxyOptions {
@@ -73,6 +74,20 @@ export interface AsposeProxyOptions {
    * secret or token.
    */
   onError?: (error: AsposeError, request: IncomingMessage) => void;
+  /**
+   * Let an official Aspose SDK (`asposewordscloud`, `asposecellscloud`, …)
+   * pointed at the proxy work unchanged: its token request (`POST` to
+   * `{prefix}/connect/token`, `{prefix}/oauth2/token` or a product token
+   * path such as `{prefix}/v4.0/words/connect/token`) is answered here with a
+   * placeholder token that no Aspose server accepts, and nothing goes
+   * upstream; the SDK then sends the placeholder as its bearer token, which
+   * the proxy drops, as it drops every caller's `Authorization`, and its
+   * calls go upstream with the server's token, under the allow list as
+   * usual. Give the SDK any client id and secret: they are read only to be
+   * dropped. Default `false`: token paths are refused 403
+   * `ERR_ASPOSE_PROXY_TOKEN_ENDPOINT`.
+   */
+  sdkTokenEndpoint?: boolean;
 }
 
 /**
@@ -155,6 +170,8 @@ export function createAsposeProxy(options: AsposeProxyOptions): AsposeProxy {
     issues.push({ option: 'client', problem: 'must be an AsposeClient' });
   }
   if (onError !== undefined && typeof onError !== 'function') issues.push({ option: 'onError', problem: 'must be a function' });
+  const sdkTokenEndpoint = options.sdkTokenEndpoint ?? false;
+  if (typeof sdkTokenEndpoint !== 'boolean') issues.push({ option: 'sdkTokenEndpoint', problem: 'must be true or false' });
   const headerNames = (option: 'dropRequestHeaders' | 'forwardRequestHeaders'): Set<string> | undefined => {
     const names: unknown = options[option];
     if (names === undefined) return undefined;
@@ -235,6 +252,8 @@ export function createAsposeProxy(options: AsposeProxyOptions): AsposeProxy {
 
     const checked = checkTarget(target);
     if (!checked.ok) return fail(checked.code, checked.message);
+    // An SDK's token request is answered here, client or not: it never goes upstream.
+    if (sdkTokenEndpoint && method === 'POST' && isSdkTokenPath(checked.pieces)) return answerSdkTokenRequest(req, res);
     if (client === undefined || client === null) {
       return fail('ERR_ASPOSE_CONFIG', 'asposeProxy has no client: pass { client } or mount asposeAuth() in front of it');
     }
