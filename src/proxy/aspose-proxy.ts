@@ -17,6 +17,7 @@ import { internalError, PROXY_ERROR_STATUS, refusalError, sendProxyError, type A
 import { proxyChannel, type AsposeProxyEvent } from './proxy-report.js';
 import { compileRateLimit, type AsposeProxyRateLimit } from './rate-limit.js';
 import { hasRequestBody, RequestBody } from './request-body.js';
+import { answerSdkTokenRequest, carriesSdkPlaceholder, isSdkTokenPath } from './sdk-token.js';
 
 /** Options of `asposeProxy()`, shared by the Express and Koa adapters. */
 export interface AsposeProxyOptions {
@@ -166,6 +167,23 @@ export interface AsposeProxyOptions {
    * called as without this option. Default: false.
    */
   delegateErrors?: boolean;
+  /**
+   * Let an official Aspose SDK (`asposewordscloud`, `asposecellscloud`, …)
+   * pointed at the proxy work unchanged: its token request (`POST` to
+   * `{prefix}/connect/token`, `{prefix}/oauth2/token` or a product token
+   * path such as `{prefix}/v4.0/words/connect/token`) is answered here with a
+   * placeholder token that no Aspose server accepts, and nothing goes
+   * upstream; the SDK then sends the placeholder as its bearer token, which
+   * the proxy drops, as it drops every caller's `Authorization`, and its
+   * calls go upstream with the server's token, under the allow list as
+   * usual. Give the SDK any client id and secret: they are read only to be
+   * dropped. A request that carries the placeholder as its bearer token
+   * passes the CSRF check (no page on another site can send an
+   * `Authorization` header without a CORS preflight), so an SDK's POSTs
+   * need no custom header. Default `false`: token paths are refused 403
+   * `ERR_ASPOSE_PROXY_TOKEN_ENDPOINT`.
+   */
+  sdkTokenEndpoint?: boolean;
 }
 
 /** What {@link AsposeProxyOptions.beforeForward} is told besides the request. */
@@ -281,6 +299,8 @@ export function createAsposeProxy(options: AsposeProxyOptions): AsposeProxy {
     if (options[name] !== undefined && typeof options[name] !== 'function') issues.push({ option: name, problem: 'must be a function' });
   }
   const delegate = options.delegateErrors ?? false;
+  const sdkTokenEndpoint = options.sdkTokenEndpoint ?? false;
+  if (typeof sdkTokenEndpoint !== 'boolean') issues.push({ option: 'sdkTokenEndpoint', problem: 'must be true or false' });
   if (typeof delegate !== 'boolean') issues.push({ option: 'delegateErrors', problem: 'must be true or false' });
   const token = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
   const headerNames = (option: 'dropRequestHeaders' | 'forwardRequestHeaders'): Set<string> | undefined => {
@@ -479,6 +499,13 @@ export function createAsposeProxy(options: AsposeProxyOptions): AsposeProxy {
     const checked = checkTarget(target);
     if (!checked.ok) return refuseWith(req, res, state, 'ERR_ASPOSE_PROXY_BAD_PATH', checked.message);
     state.path = checked.path;
+    // An SDK's token request is answered here, client or not: it never goes upstream.
+    if (sdkTokenEndpoint && method === 'POST' && isSdkTokenPath(checked.pieces)) {
+      return answerSdkTokenRequest(req, res).then((bytes) => {
+        finish(req, res, state, 'refused', res.statusCode, undefined, 0, bytes);
+        return undefined;
+      });
+    }
     if (client === undefined || client === null || !(client instanceof AsposeClient)) {
       const message =
         client === undefined || client === null
@@ -494,7 +521,7 @@ export function createAsposeProxy(options: AsposeProxyOptions): AsposeProxy {
     if (!isAllowed(rules, method, checked.segments)) {
       return refuseWith(req, res, state, 'ERR_ASPOSE_PROXY_FORBIDDEN', `${method} on this path is not in the proxy's allow list`);
     }
-    if (csrfHeader !== undefined && !SAFE_METHODS.has(method)) {
+    if (csrfHeader !== undefined && !SAFE_METHODS.has(method) && !(sdkTokenEndpoint && carriesSdkPlaceholder(req))) {
       const v: unknown = req.headers[csrfHeader];
       if (!(typeof v === 'string' ? v !== '' : Array.isArray(v) && v.length > 0)) {
         return refuseWith(
