@@ -43,7 +43,7 @@ describe('official Aspose SDKs pointed at the proxy', () => {
       seen.push(`${req.method} ${req.url}`);
       next();
     });
-    app.use('/aspose', asposeProxy({ client, allow: ['GET /v4.0/words/', 'GET /v4.0/cells/storage/'], ...options }));
+    app.use('/aspose', asposeProxy({ client, allow: ['GET /v4.0/words/', 'GET /v4.0/cells/storage/', 'POST /v4.0/barcode/generate'], ...options }));
     const listening = track(await listen(app), (s) => s.close());
     return { origin: listening.url, base: `${listening.url}/aspose` };
   }
@@ -122,14 +122,32 @@ describe('official Aspose SDKs pointed at the proxy', () => {
     });
   });
 
+  it("lets an SDK's POST through the CSRF check on its placeholder bearer (no page on another site can send Authorization without a preflight)", async () => {
+    const { origin } = await proxyApp({ sdkTokenEndpoint: true });
+    const post = (headers: Record<string, string>) =>
+      send(origin, '/aspose/v4.0/barcode/generate', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{"data":"x"}' });
+    expect((await post({ authorization: `Bearer ${SDK_PLACEHOLDER_TOKEN}` })).status).toBe(200);
+    const other = await post({ authorization: 'Bearer something-else' });
+    expect(other.status).toBe(403);
+    expect(other.json()).toMatchObject({ error: { code: 'ERR_ASPOSE_PROXY_CSRF' } });
+    expect(aspose.log.map((r) => `${r.method} ${r.path} ${r.authorized}`)).toEqual(['POST /v4.0/barcode/generate true']);
+  });
+
   describe('without it (the default)', () => {
     it('each SDK stops at its token request, refused 403 ERR_ASPOSE_PROXY_TOKEN_ENDPOINT, and nothing reaches Aspose', async () => {
-      const { base } = await proxyApp({});
+      const { origin, base } = await proxyApp({});
       const words = new WordsApi(SDK_ID, SDK_SECRET, base);
       await expect(words.getDocument(new GetDocumentRequest({ documentName: 'report.docx' }))).rejects.toBeDefined();
       const cells = new CellsApi(SDK_ID, SDK_SECRET, 'v3.0', base);
       await expect(cells.storageExists(new StorageExistsRequest({ storageName: 'First Storage' }))).rejects.toBeDefined();
       expect(seen).toEqual(['POST /aspose/v4.0/words/connect/token', 'POST /aspose/connect/token']);
+      // Nor does the placeholder pass the CSRF check.
+      const post = await send(origin, '/aspose/v4.0/barcode/generate', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${SDK_PLACEHOLDER_TOKEN}`, 'content-type': 'application/json' },
+        body: '{"data":"x"}',
+      });
+      expect(post.json()).toMatchObject({ error: { code: 'ERR_ASPOSE_PROXY_CSRF' } });
       expect(aspose.tokenRequests).toBe(0);
       expect(aspose.apiRequests).toBe(0);
     });
