@@ -35,6 +35,7 @@ export function traceTokenRequest(req: TokenRequest, attempt: number): Promise<T
       message.durationMs = performance.now() - started;
       if (result.ok) {
         message.outcome = 'ok';
+        message.status = result.status;
       } else {
         message.outcome = result.outcome;
         message.status = result.error.status;

@@ -23,7 +23,7 @@ export interface TokenRequest {
 
 /** The outcome of one token request, classified for the retry loop. @internal */
 export type TokenAttempt =
-  | { ok: true; token: AccessToken }
+  | { ok: true; token: AccessToken; status: number }
   | { ok: false; error: AsposeAuthError; transient: boolean; retryAfterMs?: number; outcome: Exclude<AsposeTokenOutcome, 'ok'> };
 
 const REFUSAL_HINTS: Record<string, string> = {
@@ -237,7 +237,7 @@ export async function requestTokenOnce(req: TokenRequest): Promise<TokenAttempt>
         ),
       };
     }
-    return { ok: true, token: new AccessToken(value, 'Bearer', sentAt + lifetime.ms, sentAt) };
+    return { ok: true, status, token: new AccessToken(value, 'Bearer', sentAt + lifetime.ms, sentAt) };
   }
 
   // Redact before cutting: a cut first could leave part of a secret that no longer matches.
