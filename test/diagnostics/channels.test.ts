@@ -28,14 +28,14 @@ import { standIn } from '../support/servers';
 /** Every message published on every channel of the library, in order, as `[channel or event, message]`. */
 type Seen = [string, unknown][];
 
-const TRACE_EVENTS = ['start', 'end', 'asyncStart', 'asyncEnd', 'error'] as const;
+type TraceEvent = 'start' | 'end' | 'asyncStart' | 'asyncEnd' | 'error';
 
 /** Subscribes to every channel; unsubscribed by `cleanup()`. */
 function listen(): Seen {
   const seen: Seen = [];
   const token = diagnostics_channel.tracingChannel<unknown, AsposeTokenRequestMessage>(ASPOSE_CHANNELS.token);
   // A copy per event: the context object is one, filled in as the request goes.
-  const on = (e: (typeof TRACE_EVENTS)[number]) => (m: AsposeTokenRequestMessage) => void seen.push([`token:${e}`, { ...m }]);
+  const on = (e: TraceEvent) => (m: AsposeTokenRequestMessage) => void seen.push([`token:${e}`, { ...m }]);
   const handlers = { start: on('start'), end: on('end'), asyncStart: on('asyncStart'), asyncEnd: on('asyncEnd'), error: on('error') };
   token.subscribe(handlers);
   track(token, (t) => t.unsubscribe(handlers));
