@@ -183,24 +183,24 @@ export interface AsposeProxyEvent {
   durationMs: number;
 }
 
-/** @internal */
+/** The token requests' tracing channel, for the publishers. @internal */
 export const tokenChannel: TracingChannel<unknown, AsposeTokenRequestMessage> = tracingChannel<unknown, AsposeTokenRequestMessage>(ASPOSE_CHANNELS.token);
-/** @internal */
+/** The refresh channel, for the publishers. @internal */
 export const tokenRefreshChannel: Channel<unknown, AsposeTokenRefreshMessage> = channel(ASPOSE_CHANNELS.tokenRefresh) as Channel<
   unknown,
   AsposeTokenRefreshMessage
 >;
-/** @internal */
+/** The invalidation channel, for the publishers. @internal */
 export const tokenInvalidateChannel: Channel<unknown, AsposeTokenInvalidateMessage> = channel(ASPOSE_CHANNELS.tokenInvalidate) as Channel<
   unknown,
   AsposeTokenInvalidateMessage
 >;
-/** @internal */
+/** The lockout channel, for the publishers. @internal */
 export const tokenLockoutChannel: Channel<unknown, AsposeTokenLockoutMessage> = channel(ASPOSE_CHANNELS.tokenLockout) as Channel<
   unknown,
   AsposeTokenLockoutMessage
 >;
-/** @internal */
+/** The replay channel, for the publishers. @internal */
 export const requestReplayChannel: Channel<unknown, AsposeRequestReplayMessage> = channel(ASPOSE_CHANNELS.requestReplay) as Channel<
   unknown,
   AsposeRequestReplayMessage
