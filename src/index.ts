@@ -72,3 +72,14 @@ export {
   type AsposeApiErrorDetails,
   type ConfigIssue,
 } from './errors/errors.js';
+export {
+  ASPOSE_CHANNELS,
+  type AsposeTokenOutcome,
+  type AsposeTokenRequestMessage,
+  type AsposeTokenRefreshReason,
+  type AsposeTokenRefreshMessage,
+  type AsposeTokenInvalidateMessage,
+  type AsposeTokenLockoutMessage,
+  type AsposeRequestReplayMessage,
+  type AsposeProxyEvent,
+} from './diagnostics/channels.js';

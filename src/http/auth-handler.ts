@@ -5,7 +5,9 @@
  *
  * @internal
  */
+import { AsyncResource } from 'node:async_hooks';
 import type { Dispatcher } from 'undici';
+import { requestReplayChannel } from '../diagnostics/channels.js';
 import type { TokenService } from '../token/token-service.js';
 import { withAuthorization } from './authorization-header.js';
 import { withBody, type BodyFactory, type DispatchOptionsWithFactory } from './replayable-body.js';
@@ -34,6 +36,13 @@ export class AuthAttempt implements Handler {
   #header = '';
   #swallowing = false;
   #cancelled = false;
+  /**
+   * The caller's async context, kept only while the replay channel has a
+   * subscriber: a replay is sent from undici's socket callbacks, whose context
+   * is whichever request opened the connection, so without it a tracer would
+   * put the resent request in another request's trace.
+   */
+  #callerScope: AsyncResource | undefined;
 
   constructor(
     dispatch: Dispatch,
@@ -49,6 +58,7 @@ export class AuthAttempt implements Handler {
     this.#tokens = tokens;
     this.#replayLeft = replayable;
     this.#factory = factory;
+    if (replayable && requestReplayChannel.hasSubscribers) this.#callerScope = new AsyncResource('aspose-cloud-auth:replay');
   }
 
   start(): boolean {
@@ -133,6 +143,25 @@ export class AuthAttempt implements Handler {
       return;
     }
     this.#swallowing = false;
+    if (!requestReplayChannel.hasSubscribers) {
+      this.#replay();
+      return;
+    }
+    const opts = this.#opts;
+    const path = opts.path;
+    const query = path.indexOf('?');
+    const message = { method: opts.method, origin: this.#tokens.origin, path: query < 0 ? path : path.slice(0, query), resendCount: 1 as const };
+    // Published, and the resent request dispatched, in the caller's context (when it was
+    // kept) and inside the channel's runStores: a store bound to the channel is active
+    // when undici creates the resent request.
+    const publish = () => requestReplayChannel.runStores(message, this.#replay, this);
+    const scope = this.#callerScope;
+    if (scope) scope.runInAsyncScope(publish);
+    else publish();
+  }
+
+  /** Sends the request again, with the fresh token (or once it arrives). */
+  #replay(): void {
     const header = this.#tokens.peekAuthorization();
     if (header !== undefined) this.#send(header);
     else this.#sendWhenTokenArrives();

@@ -4,6 +4,7 @@ import { createRedactor, type Redactor } from '../errors/redact.js';
 import { jwtLifetimeMs } from './jwt.js';
 import { AccessToken } from './access-token.js';
 import { sendTokenRequest, TokenTransportError } from './token-transport.js';
+import type { AsposeTokenOutcome } from '../diagnostics/channels.js';
 
 /** What one token request needs. @internal */
 export interface TokenRequest {
@@ -21,7 +22,9 @@ export interface TokenRequest {
 }
 
 /** The outcome of one token request, classified for the retry loop. @internal */
-export type TokenAttempt = { ok: true; token: AccessToken } | { ok: false; error: AsposeAuthError; transient: boolean; retryAfterMs?: number };
+export type TokenAttempt =
+  | { ok: true; token: AccessToken; status: number }
+  | { ok: false; error: AsposeAuthError; transient: boolean; retryAfterMs?: number; outcome: Exclude<AsposeTokenOutcome, 'ok'> };
 
 const REFUSAL_HINTS: Record<string, string> = {
   invalid_client:
@@ -124,6 +127,7 @@ export async function requestTokenOnce(req: TokenRequest): Promise<TokenAttempt>
       return {
         ok: false,
         transient: false,
+        outcome: 'aborted',
         error: new AsposeAuthUnavailableError('Token request cancelled: the TokenService was closed', { cause: req.signal.reason }),
       };
     }
@@ -132,6 +136,7 @@ export async function requestTokenOnce(req: TokenRequest): Promise<TokenAttempt>
       return {
         ok: false,
         transient: false,
+        outcome: 'refused',
         error: new AsposeAuthRefusedError(
           `Token endpoint ${safeUrl(req.tokenUrl)} redirected, and a layer of the dispatcher followed it; the redirected request was stopped before it was sent: set tokenUrl to the token endpoint itself`,
         ),
@@ -142,6 +147,7 @@ export async function requestTokenOnce(req: TokenRequest): Promise<TokenAttempt>
     return {
       ok: false,
       transient: true,
+      outcome: reason === 'timeout' ? 'timeout' : reason === 'network' ? 'network' : 'unavailable',
       error: new AsposeAuthUnavailableError(`Token endpoint ${safeUrl(req.tokenUrl)} failed: ${why}`, {
         cause: scrubCause((err as { cause?: unknown }).cause ?? err, scrub),
       }),
@@ -164,6 +170,7 @@ export async function requestTokenOnce(req: TokenRequest): Promise<TokenAttempt>
         ok: false,
         transient: true,
         retryAfterMs,
+        outcome: 'unavailable',
         error: new AsposeAuthUnavailableError(
           `Token endpoint ${safeUrl(req.tokenUrl)} answered ${status} with a body that is not JSON (truncated, or an error page)`,
           { status },
@@ -176,6 +183,7 @@ export async function requestTokenOnce(req: TokenRequest): Promise<TokenAttempt>
         ok: false,
         transient: false,
         retryAfterMs,
+        outcome: 'invalid',
         error: new AsposeAuthInvalidResponseError(
           `Token endpoint ${safeUrl(req.tokenUrl)} answered ${status} without an access_token: check that tokenUrl is an OAuth 2.0 token endpoint (see AsposePresets)`,
           { status },
@@ -188,6 +196,7 @@ export async function requestTokenOnce(req: TokenRequest): Promise<TokenAttempt>
         ok: false,
         transient: false,
         retryAfterMs,
+        outcome: 'invalid',
         error: new AsposeAuthInvalidResponseError(
           `Token endpoint ${safeUrl(req.tokenUrl)} answered ${status} with an access_token that ${malformed}: check that tokenUrl is an OAuth 2.0 token endpoint (see AsposePresets)`,
           { status },
@@ -200,6 +209,7 @@ export async function requestTokenOnce(req: TokenRequest): Promise<TokenAttempt>
         ok: false,
         transient: false,
         retryAfterMs,
+        outcome: 'invalid',
         error: new AsposeAuthInvalidResponseError(
           `Token endpoint ${safeUrl(req.tokenUrl)} issued a ${JSON.stringify(scrub(type).slice(0, 20))} token; only Bearer tokens are supported`,
           { status },
@@ -216,6 +226,7 @@ export async function requestTokenOnce(req: TokenRequest): Promise<TokenAttempt>
         ok: false,
         transient: false,
         retryAfterMs,
+        outcome: 'invalid',
         error: new AsposeAuthInvalidResponseError(
           `Token endpoint ${safeUrl(req.tokenUrl)} answered ${status} with an access_token that ${
             lifetime.ms <= 0
@@ -226,7 +237,7 @@ export async function requestTokenOnce(req: TokenRequest): Promise<TokenAttempt>
         ),
       };
     }
-    return { ok: true, token: new AccessToken(value, 'Bearer', sentAt + lifetime.ms, sentAt) };
+    return { ok: true, status, token: new AccessToken(value, 'Bearer', sentAt + lifetime.ms, sentAt) };
   }
 
   // Redact before cutting: a cut first could leave part of a secret that no longer matches.
@@ -239,6 +250,7 @@ export async function requestTokenOnce(req: TokenRequest): Promise<TokenAttempt>
       ok: false,
       transient: true,
       retryAfterMs,
+      outcome: 'unavailable',
       error: new AsposeAuthUnavailableError(
         `Token endpoint ${safeUrl(req.tokenUrl)} answered ${status}${oauthError ? ` (${oauthError})` : ''}: try again later`,
         details,
@@ -257,6 +269,7 @@ export async function requestTokenOnce(req: TokenRequest): Promise<TokenAttempt>
     ok: false,
     transient: false,
     retryAfterMs,
+    outcome: 'refused',
     error: new AsposeAuthRefusedError(`Token endpoint ${safeUrl(req.tokenUrl)} ${what}: ${hint}`, details),
   };
 }

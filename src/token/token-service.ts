@@ -8,6 +8,15 @@ import { CredentialSource, type ClientCredentials } from './credential-source.js
 import { readJwtTiming } from './jwt.js';
 import { requestTokenOnce, safeUrl } from './token-endpoint.js';
 import { formatDuration, limitError, openWindow, OutageState, PairState, rateLimitedError, type RefusalPolicy, type RetryWindow } from './token-gate.js';
+import {
+  tokenChannel,
+  tokenInvalidateChannel,
+  tokenLockoutChannel,
+  tokenRefreshChannel,
+  type AsposeTokenLockoutMessage,
+  type AsposeTokenRefreshReason,
+} from '../diagnostics/channels.js';
+import { traceTokenRequest } from '../diagnostics/token-trace.js';
 
 /** Options of {@link TokenService.getToken}. */
 export interface GetTokenOptions {
@@ -166,6 +175,8 @@ export class TokenService {
   /** When (`performance.now()`) {@link invalidate} last dropped a token, for its cap; and whether a declined one was logged since. */
   #lastInvalidatedAt = Number.NEGATIVE_INFINITY;
   #declineLogged = false;
+  /** The hold announced on the lockout channel and not yet over: its `end` goes out with the next token request. */
+  #lockout: Pick<AsposeTokenLockoutMessage, 'until' | 'code' | 'status'> | undefined;
   readonly #stats: TokenStats = { requests: 0, tokensIssued: 0, refreshesAhead: 0, invalidations: 0, failures: 0, heldBack: 0 };
 
   /**
@@ -344,6 +355,7 @@ export class TokenService {
     this.#current = undefined;
     this.#stats.invalidations++;
     this.#log('debug', 'Aspose access token invalidated (the API answered 401)');
+    if (tokenInvalidateChannel.hasSubscribers) tokenInvalidateChannel.publish({ service: this, tokenUrl: safeUrl(this.#opts.tokenUrl) });
     return true;
   }
 
@@ -436,7 +448,9 @@ export class TokenService {
     // For the log line: a refresh ahead of expiry, a renewal (after a 401, expiry or
     // forceRefresh), or the first token.
     const why = this.#current ? 'refreshed ahead of expiry' : this.#stats.tokensIssued > 0 ? 'renewed' : 'obtained';
-    const p = this.#fetchWithRetry(why, credentials).finally(() => {
+    // For the refresh channel: only invalidate() drops a token but close(), which ends fetching.
+    const reason: AsposeTokenRefreshReason = force ? 'forced' : this.#current ? 'expiring' : this.#stats.tokensIssued > 0 ? 'after-401' : 'first';
+    const p = this.#fetchWithRetry(why, reason, credentials).finally(() => {
       if (this.#inflight === p) this.#inflight = undefined;
     });
     this.#inflight = p;
@@ -515,7 +529,7 @@ export class TokenService {
     return { credentials, pair };
   }
 
-  async #fetchWithRetry(why: string, source: CredentialSource): Promise<CachedToken> {
+  async #fetchWithRetry(why: string, reason: AsposeTokenRefreshReason, source: CredentialSource): Promise<CachedToken> {
     const o = this.#opts;
     const started = Date.now();
     for (let attempt = 0; ;) {
@@ -548,7 +562,8 @@ export class TokenService {
       }
       attempt++;
       this.#stats.requests++;
-      const result = await requestTokenOnce({
+      if (this.#lockout) this.#lockoutEnded();
+      const request = {
         tokenUrl: o.tokenUrl,
         clientId: credentials.clientId,
         clientSecret: credentials.clientSecret,
@@ -557,7 +572,8 @@ export class TokenService {
         dispatcher: this.#tokenDispatcher(),
         signal: this.#closed.signal,
         fallbackLifetimeMs: FALLBACK_LIFETIME_MS,
-      });
+      };
+      const result = await (tokenChannel.hasSubscribers ? traceTokenRequest(request, attempt) : requestTokenOnce(request));
       if (result.ok) {
         const cached = this.#cache(result.token);
         pair.recordSuccess();
@@ -569,6 +585,9 @@ export class TokenService {
           'log',
           `Aspose access token ${why} from ${safeUrl(o.tokenUrl)} in ${Date.now() - started} ms${attempt > 1 ? ` after ${attempt} attempts` : ''}; valid ${Math.round((result.token.expiresAt - result.token.obtainedAt) / 1000)} s`,
         );
+        if (tokenRefreshChannel.hasSubscribers) {
+          tokenRefreshChannel.publish({ service: this, tokenUrl: safeUrl(o.tokenUrl), reason, expiresAt: result.token.expiresAt });
+        }
         return cached;
       }
       const { error } = result;
@@ -580,6 +599,7 @@ export class TokenService {
         const final = pair.recordRefusal(withAttempts(error, attempt), now, answeredAt, this.#refusalPolicy, retryAfter);
         this.#stats.failures++;
         this.#log('error', `Aspose access token request failed: ${final.message}`);
+        this.#lockoutStarted(final);
         throw final;
       }
       if (retryAfter !== undefined && retryAfter > 0 && !this.closed) {
@@ -591,6 +611,7 @@ export class TokenService {
           this.#stats.failures++;
           const final = rateLimitedError(window, answeredAt, o.tokenUrl, attempt);
           this.#log('error', `Aspose access token request failed: ${final.message}`);
+          this.#lockoutStarted(final);
           throw final;
         }
       }
@@ -610,6 +631,7 @@ export class TokenService {
         // next call would spend as many again (and the next, and the next: a retry storm).
         const final = result.transient && !this.closed ? this.#outage.recordFailure(gaveUp, Date.now(), o.maxDelayMs) : gaveUp;
         this.#log('error', `Aspose access token request failed: ${final.message}`);
+        this.#lockoutStarted(final);
         throw final;
       }
       const backoff = Math.random() * Math.min(o.maxDelayMs, o.minDelayMs * 2 ** (attempt - 1));
@@ -617,6 +639,37 @@ export class TokenService {
       this.#log('warn', `Aspose token request attempt ${attempt} failed (${error.message}); retrying in ${formatDuration(delay)}`);
       // The backoff; a longer Retry-After window is waited out at the top of the loop.
       await sleep(backoff, this.#closed.signal);
+    }
+  }
+
+  /**
+   * A fetch ended in `error`: if it holds token requests back (its `retryAt` is
+   * ahead), that hold is a lockout, announced on the lockout channel. Its end is
+   * announced by {@link #lockoutEnded} when the next token request goes.
+   */
+  #lockoutStarted(error: AsposeAuthError): void {
+    const until = error.retryAt;
+    if (until === undefined || until <= Date.now() || this.closed) return;
+    const code = error.code;
+    this.#lockout = { until, code, status: error.status };
+    if (tokenLockoutChannel.hasSubscribers) {
+      tokenLockoutChannel.publish({ service: this, tokenUrl: safeUrl(this.#opts.tokenUrl), phase: 'start', until, code, status: error.status });
+    }
+  }
+
+  /** A token request goes again after a lockout: announces its end. */
+  #lockoutEnded(): void {
+    const hold = this.#lockout!;
+    this.#lockout = undefined;
+    if (tokenLockoutChannel.hasSubscribers) {
+      tokenLockoutChannel.publish({
+        service: this,
+        tokenUrl: safeUrl(this.#opts.tokenUrl),
+        phase: 'end',
+        until: hold.until,
+        code: hold.code,
+        status: hold.status,
+      });
     }
   }
 

@@ -54,6 +54,35 @@ test('the core entry point loads no framework: express, koa and @nestjs stay out
   expect(JSON.parse(out)).toEqual([]);
 });
 
+test('the core entry point never loads @opentelemetry/api: only aspose-cloud-auth/otel does', async () => {
+  const loaded = (entry: string) =>
+    node([
+      '-e',
+      `require(${JSON.stringify(entry)}); console.log(JSON.stringify(Object.keys(require.cache).some((k) => /node_modules[\\\\/]@opentelemetry[\\\\/]api[\\\\/]/.test(k))))`,
+    ]);
+  expect(JSON.parse(await loaded('aspose-cloud-auth'))).toBe(false);
+  expect(JSON.parse(await loaded('aspose-cloud-auth/otel'))).toBe(true);
+});
+
+test.each(['cjs', 'esm'])('the %s build of aspose-cloud-auth/otel counts a token request on a real meter', async (format) => {
+  const body = `
+    const reader = new (class extends MetricReader { async onShutdown() {} async onForceFlush() {} })();
+    const undo = instrumentAsposeAuth({ meterProvider: new MeterProvider({ readers: [reader] }) });
+    const s = await startAsposeStandIn();
+    const c = new AsposeClient({ clientId: s.clientId, clientSecret: s.clientSecret, baseUrl: s.url });
+    await c.get('/v4.0/words/a.docx');
+    const { resourceMetrics } = await reader.collect();
+    const m = resourceMetrics.scopeMetrics.flatMap((x) => x.metrics).find((x) => x.descriptor.name === 'aspose.auth.token.requests');
+    console.log(JSON.stringify(m.dataPoints.map((p) => [p.attributes['aspose.auth.outcome'], p.value])));
+    undo(); await c.close(); await s.close();`;
+  const script =
+    format === 'cjs'
+      ? `const { AsposeClient } = require('aspose-cloud-auth'); const { instrumentAsposeAuth } = require('aspose-cloud-auth/otel'); const { startAsposeStandIn } = require('aspose-cloud-auth/testing'); const { MeterProvider, MetricReader } = require('@opentelemetry/sdk-metrics'); (async () => { ${body} })();`
+      : `import { AsposeClient } from 'aspose-cloud-auth'; import { instrumentAsposeAuth } from 'aspose-cloud-auth/otel'; import { startAsposeStandIn } from 'aspose-cloud-auth/testing'; import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics'; ${body}`;
+  const out = await node(format === 'cjs' ? ['-e', script] : ['--input-type=module', '-e', script]);
+  expect(JSON.parse(out)).toEqual([['ok', 1]]);
+});
+
 test('every export condition points at a file that exists, with its type declarations', () => {
   for (const [sub, conditions] of Object.entries(packageExports)) {
     if (typeof conditions === 'string') continue;
