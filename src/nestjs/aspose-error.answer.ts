@@ -109,15 +109,20 @@ function secondsUntil(at: number, now: number): number | undefined {
   return Math.min(MAX_RETRY_AFTER_S, Math.max(1, Math.ceil((at - now) / 1000)));
 }
 
+/** An HTTP date as RFC 9110 §5.6.7 wants it sent (IMF-fixdate): `Sun, 06 Nov 1994 08:49:37 GMT`. */
+const IMF_FIXDATE = /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+
 /**
  * Aspose's own `Retry-After`, as seconds: delta-seconds or an HTTP date
- * (RFC 9110 §10.2.3); anything else is dropped, never passed on as text.
+ * (RFC 9110 §10.2.3); anything else is dropped, never passed on as text
+ * (`Date.parse` alone would take `-5` for a year).
  */
 function upstreamRetryAfter(value: string | string[] | undefined, now: number): number | undefined {
   const text = Array.isArray(value) ? value[0] : value;
   if (text === undefined || text.length > 64) return undefined;
   const trimmed = text.trim();
   if (/^\d{1,9}$/.test(trimmed)) return Math.min(MAX_RETRY_AFTER_S, Math.max(1, Number(trimmed)));
+  if (!IMF_FIXDATE.test(trimmed)) return undefined;
   const date = Date.parse(trimmed);
   return Number.isNaN(date) ? undefined : secondsUntil(date, now);
 }
