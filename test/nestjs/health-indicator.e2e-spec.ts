@@ -6,6 +6,7 @@ import { AsposeHealthIndicator } from 'aspose-cloud-auth/nestjs/terminus';
 import { startAsposeStandIn, type AsposeStandIn } from 'aspose-cloud-auth/testing';
 import { CaptureLogger } from '../support/capture-logger';
 import { send, type RawResponse } from '../support/http';
+import { sleep } from '../support/polling';
 import { documentsApp } from './fixtures/documents.app';
 import { listenOn, PLATFORMS, type RunningApp } from './fixtures/platforms';
 
@@ -101,6 +102,23 @@ describe.each(PLATFORMS)('on %s', (_platform, adapter) => {
     expect(standIn.tokenRequests).toBe(1);
     expect(standIn.apiRequests).toBe(0);
     for (const s of secrets()) expect(res.text + again.text).not.toContain(s);
+  });
+
+  test('held back, a check reads the state only: no credential function is called (a vault read) and no token request is sent', async () => {
+    let reads = 0;
+    const get = await start({
+      clientSecret: () => {
+        reads++;
+        return WRONG_SECRET;
+      },
+    });
+    expect((await get('/health')).json()).toMatchObject({ error: { aspose: { reason: 'refused' } } });
+    expect(reads).toBe(1);
+    // Past the second within which a call would reuse the last read instead of reading again.
+    await sleep(1_100);
+    for (let i = 0; i < 3; i++) expect((await get('/health')).json()).toMatchObject({ error: { aspose: { reason: 'refused' } } });
+    expect(reads).toBe(1);
+    expect(standIn.tokenRequests).toBe(1);
   });
 
   test('down, locked out: rate-limited until the end of Aspose’s 10 minutes, and probing it sends nothing more', async () => {
