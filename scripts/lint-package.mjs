@@ -115,6 +115,7 @@ function checkDeclarations(files) {
     const entries = [
       'aspose-cloud-auth',
       'aspose-cloud-auth/nestjs',
+      'aspose-cloud-auth/nestjs/terminus',
       'aspose-cloud-auth/express',
       'aspose-cloud-auth/koa',
       'aspose-cloud-auth/testing',

@@ -13,6 +13,8 @@ export {
   type AsposeRequestOptions,
   type AsposeJsonOptions,
   type AsposeResponse,
+  type AsposeJsonRequestOptions,
+  type AsposeJsonResponse,
   type AsposeQuery,
   type AsposeBody,
 } from './http/aspose-client.js';

@@ -70,6 +70,26 @@ export type AsposeJsonOptions = Omit<AsposeRequestOptions, 'method' | 'path' | '
 /** undici's response data, as `request()` resolves it. */
 export type AsposeResponse = Dispatcher.ResponseData;
 
+/** Options of {@link AsposeClient.requestJson}: those of a JSON helper, plus the method, path and body. */
+export interface AsposeJsonRequestOptions extends AsposeJsonOptions {
+  /** HTTP method. Default `GET`. */
+  method?: Dispatcher.HttpMethod;
+  /** As {@link AsposeRequestOptions.path}. */
+  path: string;
+  /** As the JSON helpers' `body`: a plain object or array is sent as JSON, anything else as {@link AsposeRequestOptions.body}. */
+  body?: unknown;
+}
+
+/** What {@link AsposeClient.requestJson} resolves: the parsed body with the answer's status and headers. */
+export interface AsposeJsonResponse<T = unknown> {
+  /** The parsed JSON body; `undefined` for an empty answer (a 204, a HEAD). */
+  data: T;
+  /** The HTTP status, 2xx (any other is an {@link AsposeApiError}). */
+  status: number;
+  /** The response headers, names lower-cased, as undici gives them. */
+  headers: AsposeResponse['headers'];
+}
+
 const kAsposeClient = Symbol.for('aspose-cloud-auth.AsposeClient');
 
 /**
@@ -84,8 +104,9 @@ const kAsposeClient = Symbol.for('aspose-cloud-auth.AsposeClient');
  * ```
  *
  * - {@link request} resolves undici's `{ statusCode, headers, body }` and does not throw on status.
- * - {@link get}, {@link post}, {@link put}, {@link delete} parse JSON and throw
- *   {@link AsposeApiError} on a non-2xx answer.
+ * - {@link get}, {@link post}, {@link put}, {@link patch}, {@link delete} parse JSON and throw
+ *   {@link AsposeApiError} on a non-2xx answer; {@link requestJson} does the
+ *   same for any method and resolves the status and headers with the body.
  * - {@link dispatcher} is the authenticated undici dispatcher, for
  *   `undici.request(url, { dispatcher })` or `fetch(url, { dispatcher })`.
  *
@@ -237,9 +258,27 @@ export class AsposeClient {
     return this.#json<T>('PUT', path, body, options);
   }
 
+  /** PATCH (a plain object or array body is sent as JSON) and parse JSON. @throws {AsposeApiError} on a non-2xx answer. */
+  patch<T = unknown>(path: string, body?: unknown, options?: AsposeJsonOptions): Promise<T> {
+    return this.#json<T>('PATCH', path, body, options);
+  }
+
   /** DELETE and parse JSON. @throws {AsposeApiError} on a non-2xx answer. */
   delete<T = unknown>(path: string, options?: AsposeJsonOptions): Promise<T> {
     return this.#json<T>('DELETE', path, undefined, options);
+  }
+
+  /**
+   * Any method, as the JSON helpers: sends, parses the JSON answer and
+   * resolves it with its status and headers (`{ data, status, headers }`,
+   * what `@nestjs/axios` emits), for when the headers matter (a `Location`,
+   * a `Retry-After`) or for a `HEAD`.
+   *
+   * @throws {AsposeApiError} on a non-2xx answer, as the JSON helpers.
+   */
+  requestJson<T = unknown>(options: AsposeJsonRequestOptions): Promise<AsposeJsonResponse<T>> {
+    const { method = 'GET', path, body, ...rest } = options;
+    return this.#json<T, true>(method, path, body, rest, true);
   }
 
   /**
@@ -270,7 +309,15 @@ export class AsposeClient {
     await this.#closing;
   }
 
-  async #json<T>(method: Dispatcher.HttpMethod, path: string, body: unknown, options: AsposeJsonOptions = {}): Promise<T> {
+  /** The JSON helpers and {@link requestJson}: the body alone, or with `full` the body, status and headers (one object, no extra promise). */
+  async #json<T, Full extends boolean = false>(
+    method: Dispatcher.HttpMethod,
+    path: string,
+    body: unknown,
+    options: AsposeJsonOptions = {},
+    full?: Full,
+  ): Promise<Full extends true ? AsposeJsonResponse<T> : T> {
+    type Out = Full extends true ? AsposeJsonResponse<T> : T;
     const headers: Record<string, string | string[] | undefined> = { ...options.headers };
     if (!hasHeader(headers, 'accept')) headers.accept = 'application/json';
     let payload = body as AsposeBody;
@@ -306,9 +353,9 @@ export class AsposeClient {
         headers: redactHeaders(res.headers, redact),
       });
     }
-    if (text === '' || status === 204) return undefined as T;
+    let data: T;
     try {
-      return JSON.parse(text) as T;
+      data = text === '' || status === 204 ? (undefined as T) : (JSON.parse(text) as T);
     } catch (err) {
       // Both the answer's Content-Type and the parser's message (which quotes the body) are the
       // server's text: redacted like an error body.
@@ -325,6 +372,7 @@ export class AsposeClient {
         },
       );
     }
+    return (full === true ? { data, status, headers: res.headers } : data) as Out;
   }
 
   /** True for an {@link AsposeClient} from either module format of this package. */

@@ -114,7 +114,7 @@ describe('every provider is injectable, and all of them share one TokenService',
     };
     const results = await Promise.all([
       ...[1, 2, 3].map((i) => c.client.get<DocumentInfo>(`/v4.0/words/c${i}.docx`)),
-      ...[1, 2, 3].map((i) => firstValueFrom(c.http.get<DocumentInfo>(`/v4.0/words/h${i}.docx`))),
+      ...[1, 2, 3].map((i) => firstValueFrom(c.http.getData<DocumentInfo>(`/v4.0/words/h${i}.docx`))),
       ...[1, 2, 3].map(viaDispatcher),
     ]);
     expect(results.map((r) => r.Document.FileName)).toEqual(['c1', 'c2', 'c3', 'h1', 'h2', 'h3', 'd1', 'd2', 'd3'].map((n) => `${n}.docx`));

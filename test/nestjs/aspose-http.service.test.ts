@@ -29,7 +29,7 @@ afterAll(async () => {
 beforeEach(() => standIn.resetCounters());
 
 test('Observables are cold: nothing is sent until subscribe, and each subscription sends its own request', async () => {
-  const info$ = http.get<{ Document: { FileName: string } }>('/v4.0/words/cold.docx');
+  const info$ = http.getData<{ Document: { FileName: string } }>('/v4.0/words/cold.docx');
   await sleep(50);
   expect(standIn.apiRequests).toBe(0);
   const [a, b] = await Promise.all([firstValueFrom(info$), firstValueFrom(info$)]);
@@ -38,33 +38,95 @@ test('Observables are cold: nothing is sent until subscribe, and each subscripti
   expect(standIn.apiRequests).toBe(2);
 });
 
-test('get, post, put and delete emit the parsed JSON once and complete', async () => {
+interface Echo {
+  method: string;
+  bodyBytes: number;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+}
+
+test('get, post, put, patch and delete emit the response, { data, status, headers }, as @nestjs/axios does, once, then complete', async () => {
   const emitted: unknown[] = [];
-  await lastValueFrom(http.post('/v4.0/pdf/echo', { a: 1 }), { defaultValue: undefined }).then((v) => emitted.push(v));
-  const put = await lastValueFrom(http.put<{ method: string; bodyBytes: number }>('/v4.0/pdf/echo', { b: 2 }));
-  const del = await lastValueFrom(http.delete<{ method: string }>('/v4.0/pdf/echo', { query: { storage: 'S1' } }));
+  const post$ = http.post<Echo>('/v4.0/pdf/echo', { a: 1 });
+  post$.subscribe({ next: (v) => emitted.push(v), complete: () => emitted.push('complete') });
+  await lastValueFrom(post$);
+  const get = await lastValueFrom(http.get<{ Document: { FileName: string } }>('/v4.0/words/full.docx'));
+  const put = await lastValueFrom(http.put<Echo>('/v4.0/pdf/echo', { b: 2 }));
+  const patch = await lastValueFrom(http.patch<Echo>('/v4.0/pdf/echo', { c: 33 }));
+  const del = await lastValueFrom(http.delete<Echo>('/v4.0/pdf/echo', { query: { storage: 'S1' } }));
   expect(emitted).toEqual([
-    expect.objectContaining({
-      method: 'POST',
-      bodyBytes: 7,
-      headers: expect.objectContaining({ 'content-type': 'application/json', authorization: '[valid bearer token]' }),
-    }),
+    {
+      status: 200,
+      headers: expect.objectContaining({ 'content-type': expect.stringMatching(/^application\/json/) }),
+      data: expect.objectContaining({
+        method: 'POST',
+        bodyBytes: 7,
+        headers: expect.objectContaining({ 'content-type': 'application/json', authorization: '[valid bearer token]' }),
+      }),
+    },
+    'complete',
   ]);
-  expect(put).toMatchObject({ method: 'PUT', bodyBytes: 7 });
-  expect(del).toMatchObject({ method: 'DELETE', query: { storage: 'S1' } });
+  expect(get).toMatchObject({ status: 200, data: { Document: { FileName: 'full.docx' } } });
+  expect(put).toMatchObject({ status: 200, data: { method: 'PUT', bodyBytes: 7 } });
+  expect(patch).toMatchObject({ status: 200, data: { method: 'PATCH', bodyBytes: 8, headers: { 'content-type': 'application/json' } } });
+  expect(del).toMatchObject({ status: 200, data: { method: 'DELETE', query: { storage: 'S1' } } });
 });
 
-test('request() emits the raw response, whose body stays readable after the Observable completes', async () => {
-  const res = await lastValueFrom(http.request({ method: 'GET', path: '/v4.0/barcode/generate', query: { data: 'ABC-123', barcodeType: 'QR' } }));
+test('the response carries the headers Aspose sent', async () => {
+  const res = await firstValueFrom(http.get<Echo>('/__stand-in/headers', { query: { location: '/v4.0/words/new.docx', 'x-aspose-version': '26.1' } }));
+  expect(res.status).toBe(200);
+  expect(res.headers).toMatchObject({ location: '/v4.0/words/new.docx', 'x-aspose-version': '26.1' });
+  expect(res.data.method).toBe('GET');
+});
+
+test('getData, postData, putData, patchData and deleteData emit the parsed body alone', async () => {
+  const got = await lastValueFrom(http.getData<{ Document: { FileName: string } }>('/v4.0/words/body.docx'));
+  const posted = await lastValueFrom(http.postData<Echo>('/v4.0/pdf/echo', { a: 1 }));
+  const put = await lastValueFrom(http.putData<Echo>('/v4.0/pdf/echo', { b: 2 }));
+  const patched = await lastValueFrom(http.patchData<Echo>('/v4.0/pdf/echo', [1, 2]));
+  const deleted = await lastValueFrom(http.deleteData<Echo>('/v4.0/pdf/echo'));
+  expect(got).toEqual({ Document: expect.objectContaining({ FileName: 'body.docx' }), RequestId: expect.any(String) });
+  expect([posted.method, put.method, patched.method, deleted.method]).toEqual(['POST', 'PUT', 'PATCH', 'DELETE']);
+  expect(patched).toMatchObject({ bodyBytes: 5, headers: { 'content-type': 'application/json' } });
+  expect(got).not.toHaveProperty('status');
+});
+
+test('head emits the status and headers with no data, and a non-2xx HEAD errors as AsposeApiError', async () => {
+  const res = await lastValueFrom(http.head('/__stand-in/headers', { query: { 'x-file-size': '1234' } }));
+  expect(res).toEqual({ status: 200, headers: expect.objectContaining({ 'x-file-size': '1234' }), data: undefined });
+  expect(standIn.log.at(-1)).toMatchObject({ method: 'HEAD', authorized: true });
+  standIn.failApi(404);
+  const err = await firstValueFrom(http.head('/v4.0/words/storage/exist/none.docx')).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(AsposeApiError);
+  expect(err).toMatchObject({ status: 404, method: 'HEAD' });
+});
+
+test('request() sends any method with a JSON body and emits the response', async () => {
+  const res = await lastValueFrom(http.request<Echo>({ method: 'PATCH', path: '/v4.0/pdf/echo', query: { folder: 'f' }, body: { z: true } }));
+  expect(res).toMatchObject({ status: 200, data: { method: 'PATCH', query: { folder: 'f' }, bodyBytes: 10 } });
+  const get = await lastValueFrom(http.request<{ Document: { FileName: string } }>({ path: '/v4.0/words/default-get.docx' }));
+  expect(get.data.Document.FileName).toBe('default-get.docx');
+});
+
+test('requestRaw() emits the raw undici response, whose body stays readable after the Observable completes', async () => {
+  const res = await lastValueFrom(http.requestRaw({ method: 'GET', path: '/v4.0/barcode/generate', query: { data: 'ABC-123', barcodeType: 'QR' } }));
   expect(res.statusCode).toBe(200);
   expect(res.headers['content-type']).toBe('image/svg+xml');
   expect(await res.body.text()).toContain('<title>QR: ABC-123</title>');
 });
 
-test('an API error reaches the subscriber as AsposeApiError', async () => {
-  const err = await firstValueFrom(http.get('/v4.0/words/missing.docx')).catch((e: unknown) => e);
-  expect(err).toBeInstanceOf(AsposeApiError);
-  expect(err).toMatchObject({ status: 404, apiCode: 'ErrorItemNotFound' });
+test('requestRaw() does not error on status', async () => {
+  const res = await lastValueFrom(http.requestRaw({ path: '/v4.0/words/missing.docx' }));
+  expect(res.statusCode).toBe(404);
+  await res.body.dump();
+});
+
+test('an API error reaches the subscriber as AsposeApiError, from the response and the body-only forms alike', async () => {
+  for (const call$ of [http.get('/v4.0/words/missing.docx'), http.getData('/v4.0/words/missing.docx')]) {
+    const err = await firstValueFrom(call$).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AsposeApiError);
+    expect(err).toMatchObject({ status: 404, apiCode: 'ErrorItemNotFound' });
+  }
 });
 
 describe('unsubscribing aborts the request upstream', () => {
@@ -112,7 +174,7 @@ describe('unsubscribing aborts the request upstream', () => {
     const { subscription } = await slowCallInFlight();
     subscription.unsubscribe();
     const tokens = moduleRef.get(AsposeClient).tokens.stats;
-    const info = await firstValueFrom(http.get<{ Document: { FileName: string } }>('/v4.0/words/after-abort.docx'));
+    const info = await firstValueFrom(http.getData<{ Document: { FileName: string } }>('/v4.0/words/after-abort.docx'));
     expect(info.Document.FileName).toBe('after-abort.docx');
     expect(moduleRef.get(AsposeClient).tokens.stats).toEqual(tokens);
     expect(standIn.tokenRequests).toBe(0);

@@ -56,7 +56,7 @@ class Documents {
     const res = await this.ocr.request({ method: 'POST', path: '/v5.0/ocr/RecognizeImage', body: image });
     if (res.statusCode !== 200) throw new Error(`OCR answered ${res.statusCode}`);
     const id = await res.body.text();
-    const result = await firstValueFrom(this.ocrHttp.get<{ results: { data: string }[] }>('/v5.0/ocr/RecognizeImage', { query: { id } }));
+    const result = await firstValueFrom(this.ocrHttp.getData<{ results: { data: string }[] }>('/v5.0/ocr/RecognizeImage', { query: { id } }));
     return Buffer.from(result.results[0].data, 'base64').toString('utf8');
   }
 }

@@ -44,7 +44,8 @@ test('the demo run calls both routes, passes the 404 on, and reports one token f
   const out = lines.join('\n');
   expect(out).toMatch(/200 GET \/documents\/report\.docx\n.*AsposeClient\n.*"name":"report\.docx","format":"Docx"/);
   expect(out).toMatch(/200 GET \/barcodes\/QR\?text=Hello%20from%20NestJS\n.*AsposeHttpService\n\s+\d+ bytes of image\/svg\+xml/);
-  expect(out).toMatch(/404 GET \/documents\/missing-file\.docx\n.*\n.*"asposeCode":"ErrorItemNotFound"/);
+  expect(out).toMatch(/404 GET \/documents\/missing-file\.docx\n.*\n.*"code":"ERR_ASPOSE_API","asposeCode":"ErrorItemNotFound","asposeRequestId":"/);
+  expect(out).toMatch(/200 GET \/health\n.*\n.*"status":"ok","info":\{"aspose":\{"auth":"client_credentials","tokenExpiresAt":"[^"]+","status":"up"\}\}/);
   expect(out).toContain('statuses: 12 × 200');
   expect(out).toContain('Tokens: 1 token served all 15 Aspose API calls (token endpoint requests: 1,');
   expect(out).toContain('Stand-in saw: 1 token request, 15 API calls, 0 answered 401.');

@@ -83,6 +83,50 @@ test.each(['cjs', 'esm'])('the %s build of aspose-cloud-auth/otel counts a token
   expect(JSON.parse(out)).toEqual([['ok', 1]]);
 });
 
+test('aspose-cloud-auth/nestjs does not load @nestjs/terminus, an optional peer: only aspose-cloud-auth/nestjs/terminus does (require)', async () => {
+  const loaded = (entry: string) =>
+    node([
+      '-e',
+      `require(${JSON.stringify(entry)}); console.log(JSON.stringify(Object.keys(require.cache).some((k) => /node_modules[\\\\/]@nestjs[\\\\/]terminus[\\\\/]/.test(k))))`,
+    ]);
+  expect(JSON.parse(await loaded('aspose-cloud-auth/nestjs'))).toBe(false);
+  expect(JSON.parse(await loaded('aspose-cloud-auth/nestjs/terminus'))).toBe(true);
+});
+
+test('aspose-cloud-auth/nestjs does not import @nestjs/terminus, an optional peer: only aspose-cloud-auth/nestjs/terminus does (import)', async () => {
+  // A resolve hook that refuses @nestjs/terminus, as if it were not installed.
+  const hook = `export async function resolve(specifier, context, next) { if (specifier === '@nestjs/terminus') throw new Error('@nestjs/terminus asked for'); return next(specifier, context); }`;
+  const register = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)});`;
+  const tryImport = (entry: string) =>
+    node([
+      '--import',
+      `data:text/javascript,${encodeURIComponent(register)}`,
+      '--input-type=module',
+      '-e',
+      `try { await import(${JSON.stringify(entry)}); console.log('loaded'); } catch (e) { console.log(e.message); }`,
+    ]);
+  expect(await tryImport('aspose-cloud-auth/nestjs')).toBe('loaded');
+  expect(await tryImport('aspose-cloud-auth/nestjs/terminus')).toContain('@nestjs/terminus asked for');
+});
+
+test.each([
+  ['CommonJS', 'ESM'],
+  ['ESM', 'CommonJS'],
+])('the %s AsposeExceptionFilter catches an error thrown by the %s build (Nest matches @Catch() by instanceof)', async (filterFrom, errorFrom) => {
+  const load = (format: string, entry: string) => (format === 'CommonJS' ? `require(${JSON.stringify(entry)})` : `await import(${JSON.stringify(entry)})`);
+  const script = `
+    const { createRequire } = await import('node:module');
+    const require = createRequire(process.cwd() + '/');
+    require('reflect-metadata');
+    const { FILTER_CATCH_EXCEPTIONS } = require('@nestjs/common/constants');
+    const { AsposeExceptionFilter } = ${load(filterFrom, 'aspose-cloud-auth/nestjs')};
+    const { AsposeApiError, AsposeError } = ${load(errorFrom, 'aspose-cloud-auth')};
+    const caught = Reflect.getMetadata(FILTER_CATCH_EXCEPTIONS, AsposeExceptionFilter);
+    const error = new AsposeApiError({ status: 404, method: 'GET', path: '/x', headers: {}, body: '' });
+    console.log(JSON.stringify({ otherCopy: caught.length === 1 && caught[0] !== AsposeError, caught: caught.some((t) => error instanceof t), plain: caught.some((t) => new Error('x') instanceof t) }));`;
+  expect(JSON.parse(await node(['--input-type=module', '-e', script]))).toEqual({ otherCopy: true, caught: true, plain: false });
+});
+
 test('every export condition points at a file that exists, with its type declarations', () => {
   for (const [sub, conditions] of Object.entries(packageExports)) {
     if (typeof conditions === 'string') continue;

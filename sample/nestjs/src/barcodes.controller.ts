@@ -16,9 +16,10 @@ export class BarcodesController {
   generate(@Param('type') type: string, @Query('text') text?: string): Observable<StreamableFile> {
     if (!text) throw new BadRequestException('add ?text=… to encode');
     const path = `/v4.0/barcode/generate/${encodeURIComponent(type)}`;
-    return this.http.request({ path, query: { data: text, imageFormat: 'Svg' } }).pipe(
+    // An image, not JSON: requestRaw() hands over undici's response, body unread.
+    return this.http.requestRaw({ path, query: { data: text, imageFormat: 'Svg' } }).pipe(
       mergeMap(async (res) => {
-        // request() does not throw on status: pass BarCode's own error on, status and all.
+        // requestRaw() does not throw on status: pass BarCode's own error on, status and all.
         if (res.statusCode !== 200) throw new HttpException(parseOrText(await res.body.text()), res.statusCode);
         return new StreamableFile(res.body, { type: String(res.headers['content-type'] ?? 'image/svg+xml') });
       }),

@@ -5,7 +5,7 @@ import type { AsposeStandIn } from 'aspose-cloud-auth/testing';
 async function call(url: string, path: string): Promise<{ status: number; summary: string }> {
   const res = await fetch(url + path, { headers: { connection: 'close' } });
   const type = res.headers.get('content-type') ?? '';
-  if (type.includes('json')) return { status: res.status, summary: JSON.stringify(await res.json()).slice(0, 140) };
+  if (type.includes('json')) return { status: res.status, summary: JSON.stringify(await res.json()).slice(0, 240) };
   const bytes = (await res.arrayBuffer()).byteLength;
   return { status: res.status, summary: `${bytes} bytes of ${type.split(';')[0]}` };
 }
@@ -29,6 +29,9 @@ export async function runDemo(url: string, tokens: TokenService, standIn: Aspose
     apiCalls++;
     console.log(`  ${r.status} GET ${path}\n      ${what}\n      ${r.summary}`);
   }
+
+  const health = await call(url, '/health');
+  console.log(`  ${health.status} GET /health\n      Terminus health check: the Aspose token, and no product API call\n      ${health.summary}`);
 
   const burst = 12;
   console.log(`\n${burst} more calls at once, half to each route:`);

@@ -45,7 +45,9 @@ async function main(): Promise<void> {
   console.log(standIn ? `Aspose: the local stand-in at ${standIn.url} (no ASPOSE_CLIENT_ID set)` : `Aspose: ${tokens.baseUrl}, token from ${tokens.tokenUrl}`);
 
   if (serve) {
-    console.log(`\nTry:\n  curl ${url}/documents/report.docx\n  curl ${url}/barcodes/QR?text=Hello\n  curl ${url}/status/token\nCtrl+C to stop.`);
+    console.log(
+      `\nTry:\n  curl ${url}/documents/report.docx\n  curl ${url}/barcodes/QR?text=Hello\n  curl ${url}/status/token\n  curl ${url}/health\nCtrl+C to stop.`,
+    );
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       process.once(signal, () => {
         console.log(`\n${signal}: closing (the Aspose client and its sockets close with the app)`);

@@ -47,13 +47,19 @@ test('under Jest, forRootAsync() fails with ERR_ASPOSE_CONFIG saying @nestjs/con
   expect(standIn.tokenRequests).toBe(0);
 });
 
-test('under plain Node (require(esm), Node 20.19+), the same app boots and takes its token from the ASPOSE_* variables', async () => {
+test('under plain Node (require(esm), Node 20.19+), the same app boots, takes its token from the ASPOSE_* variables, and serves AsposeExceptionFilter and a Terminus 12 /health', async () => {
   const before = standIn.tokenRequests;
   const { stdout } = await promisify(execFile)(process.execPath, [join(__dirname, 'boot-plain-node.cjs')], {
     cwd: join(__dirname, '..'),
     env: process.env,
     timeout: 30_000,
   });
-  expect(JSON.parse(stdout.trim())).toEqual({ booted: true, tokensIssued: 1 });
+  expect(JSON.parse(stdout.trim())).toEqual({
+    booted: true,
+    tokensIssued: 1,
+    terminus: expect.stringMatching(/^12\./),
+    health: [200, 'up'],
+    missing: [404, 'ErrorItemNotFound'],
+  });
   expect(standIn.tokenRequests).toBe(before + 1);
 });

@@ -11,7 +11,7 @@ export class BarcodesController {
   @Header('content-type', 'image/svg+xml')
   generate(@Param('type') type: string, @Query('data') data: string): Observable<string> {
     return this.http
-      .request({ path: `/v4.0/barcode/generate/${encodeURIComponent(type)}`, query: { data, imageFormat: 'Svg' } })
+      .requestRaw({ path: `/v4.0/barcode/generate/${encodeURIComponent(type)}`, query: { data, imageFormat: 'Svg' } })
       .pipe(mergeMap((res) => res.body.text()));
   }
 }

@@ -39,6 +39,18 @@ describe('AppController (e2e)', () => {
     expect(standIn.tokenRequests).toBe(1);
   });
 
+  it('passes an Aspose 404 on as a 404 with Aspose’s code (AsposeExceptionFilter)', async () => {
+    const res = await request(app.getHttpServer()).get('/reports/missing.docx/format').expect(404);
+    expect(res.body).toMatchObject({ statusCode: 404, code: 'ERR_ASPOSE_API', asposeCode: 'ErrorItemNotFound' });
+  });
+
+  it('reports the Aspose token up on Terminus /health, without a product API call', async () => {
+    const res = await request(app.getHttpServer()).get('/health').expect(200);
+    expect(res.body).toMatchObject({ status: 'ok', info: { aspose: { status: 'up', auth: 'client_credentials' } } });
+    expect(standIn.apiRequests).toBe(0);
+    expect(standIn.tokenRequests).toBe(1);
+  });
+
   afterEach(async () => {
     await app?.close();
     await standIn?.close();

@@ -42,6 +42,9 @@ test('this is a Nest 12 app, ES modules only, loading the ESM build', () => {
   expect(core.type).toBe('module');
   expect(typeof require).toBe('undefined'); // this test file itself runs as an ES module
   expect(import.meta.resolve('aspose-cloud-auth/nestjs')).toMatch(/\/aspose-cloud-auth\/dist\/esm\/nestjs\/index\.js$/);
+  expect(import.meta.resolve('aspose-cloud-auth/nestjs/terminus')).toMatch(/\/aspose-cloud-auth\/dist\/esm\/nestjs\/terminus\/index\.js$/);
+  const terminus = JSON.parse(readFileSync(new URL('../node_modules/@nestjs/terminus/package.json', import.meta.url), 'utf8')) as { version: string };
+  expect(terminus.version).toMatch(/^12\./);
 });
 
 test('prefetchToken took the token during bootstrap', () => {
@@ -59,8 +62,30 @@ test('the AsposeClient route and the AsposeHttpService route both reach the stan
   expect(barcode.status).toBe(200);
   expect(barcode.type).toMatch(/^image\/svg\+xml/);
   expect(barcode.text).toContain('<title>QR: nest12</title>');
-  expect(missing.status).toBe(404);
-  expect(JSON.parse(missing.text)).toEqual({ asposeCode: 'ErrorItemNotFound' });
   expect(standIn.tokenRequests).toBe(1);
   expect(standIn.unauthorized).toBe(0);
+  // AsposeExceptionFilter: Aspose's 404 reaches the caller as a 404 with Aspose's code.
+  expect(missing.status).toBe(404);
+  expect(JSON.parse(missing.text)).toMatchObject({ statusCode: 404, code: 'ERR_ASPOSE_API', asposeCode: 'ErrorItemNotFound' });
+});
+
+test('Terminus /health reports the Aspose token up, without calling a product API', async () => {
+  const calls = standIn.apiRequests;
+  const health = await fetchText(`${url}/health`);
+  expect(health.status).toBe(200);
+  expect(JSON.parse(health.text)).toMatchObject({ status: 'ok', info: { aspose: { status: 'up', auth: 'client_credentials' } } });
+  expect(standIn.apiRequests).toBe(calls);
+  expect(standIn.tokenRequests).toBe(1);
+});
+
+test('Terminus /health reports a lockout down, with when it ends', async () => {
+  // A fresh token is needed for the check to consult the token endpoint.
+  app.get(TokenService).invalidate();
+  standIn.lockOut();
+  const health = await fetchText(`${url}/health`);
+  expect(health.status).toBe(503);
+  expect(JSON.parse(health.text)).toMatchObject({ error: { aspose: { status: 'down', reason: 'rate-limited', code: 'ERR_ASPOSE_AUTH_RATE_LIMITED' } } });
+  const locked = await fetchText(`${url}/documents/after-lockout.docx`);
+  expect(locked.status).toBe(503);
+  expect(JSON.parse(locked.text)).toMatchObject({ code: 'ERR_ASPOSE_AUTH_RATE_LIMITED' });
 });
