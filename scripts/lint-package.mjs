@@ -112,7 +112,15 @@ function checkDeclarations(files) {
       mkdirSync(dirname(join(pkgDir, path)), { recursive: true });
       writeFileSync(join(pkgDir, path), content);
     }
-    const entries = ['aspose-cloud-auth', 'aspose-cloud-auth/nestjs', 'aspose-cloud-auth/express', 'aspose-cloud-auth/koa', 'aspose-cloud-auth/testing'];
+    const entries = [
+      'aspose-cloud-auth',
+      'aspose-cloud-auth/nestjs',
+      'aspose-cloud-auth/express',
+      'aspose-cloud-auth/koa',
+      'aspose-cloud-auth/fastify',
+      'aspose-cloud-auth/node',
+      'aspose-cloud-auth/testing',
+    ];
     const consumer =
       entries.map((e, i) => `import * as e${i} from '${e}';`).join('\n') + `\nexport const all = [${entries.map((_, i) => `e${i}`).join(', ')}];\n`;
     // A package of its own: inside this repository's package scope, 'aspose-cloud-auth' would

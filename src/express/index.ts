@@ -9,3 +9,4 @@ export { asposeAuth, type AsposeAuthMiddleware } from './aspose-auth.middleware.
 export { asposeProxy } from './aspose-proxy.middleware.js';
 export type { AsposeProxyOptions } from '../proxy/aspose-proxy.js';
 export type { AsposeProxyErrorBody, AsposeProxyErrorCode } from '../proxy/proxy-errors.js';
+export { asposeProxyListener, type AsposeProxyListenerOptions } from '../node/aspose-proxy-listener.js';
