@@ -118,6 +118,8 @@ function checkDeclarations(files) {
       'aspose-cloud-auth/nestjs/terminus',
       'aspose-cloud-auth/express',
       'aspose-cloud-auth/koa',
+      'aspose-cloud-auth/fastify',
+      'aspose-cloud-auth/node',
       'aspose-cloud-auth/testing',
       'aspose-cloud-auth/otel',
     ];

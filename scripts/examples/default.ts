@@ -38,7 +38,7 @@ export {
   type AsposeAuthModuleOptions,
   type AsposeAuthOptionsFactory,
 } from 'aspose-cloud-auth/nestjs';
-export { asposeAuth, asposeProxy } from 'aspose-cloud-auth/express';
+export { asposeAuth, asposeProxy, asposeProxyListener } from 'aspose-cloud-auth/express';
 export { startAsposeStandIn } from 'aspose-cloud-auth/testing';
 
 /** The application's one shared client. */
@@ -49,6 +49,8 @@ export declare const http: AsposeHttpService;
 export declare const server: Server;
 /** The application's own authentication (a session or JWT check), in front of the proxy. */
 export declare const requireUser: RequestHandler;
+/** The application's own check of a session cookie, for code that runs before the app's middleware. */
+export declare function isSignedIn(cookie: string | undefined): boolean;
 /** Any secret store: HashiCorp Vault, AWS Secrets Manager, a mounted file… */
 export declare const vault: { read(path: string): Promise<string> };
 /** The same, as an injectable Nest provider, and the module that provides it. */

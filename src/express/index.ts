@@ -11,3 +11,4 @@ export type { AsposeProxyOptions, AsposeProxyForwardInfo } from '../proxy/aspose
 export type { AsposeProxyRateLimit } from '../proxy/rate-limit.js';
 export { PROXY_CHANNEL_NAME, type AsposeProxyEvent } from '../proxy/proxy-report.js';
 export type { AsposeProxyErrorBody, AsposeProxyErrorCode } from '../proxy/proxy-errors.js';
+export { asposeProxyListener, type AsposeProxyListenerOptions } from '../node/aspose-proxy-listener.js';

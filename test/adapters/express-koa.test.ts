@@ -12,7 +12,7 @@ import { startAsposeStandIn, type AsposeStandIn } from 'aspose-cloud-auth/testin
 import { cleanup, track } from '../support/cleanup';
 import { asposeVariables, useEnv } from '../support/env';
 import { thrownBy } from '../support/errors';
-import { FRAMEWORKS, type Framework } from '../support/frameworks';
+import { MIDDLEWARE_FRAMEWORKS, type MiddlewareFramework } from '../support/frameworks';
 import { send, type Handler } from '../support/http';
 import { serve } from '../support/servers';
 
@@ -38,7 +38,7 @@ interface Adapter {
   prefixedProxyApp(proxy: AsposeProxyOptions, seen: { statuses: number[]; fallthrough: number }): Handler;
 }
 
-const adapters: Record<Framework, Adapter> = {
+const adapters: Record<MiddlewareFramework, Adapter> = {
   express: {
     asposeAuth: (clientOrOptions) => expressAuth(clientOrOptions),
     authApp(auth, route) {
@@ -118,7 +118,7 @@ afterEach(cleanup);
 /** An {@link AsposeClient} with the stand-in's credentials, closed by `cleanup()`. */
 const sharedClient = () => track(new AsposeClient(creds), (c) => c.close());
 
-describe.each(FRAMEWORKS)('aspose-cloud-auth/%s', (framework) => {
+describe.each(MIDDLEWARE_FRAMEWORKS)('aspose-cloud-auth/%s', (framework) => {
   const adapter = adapters[framework];
 
   describe('asposeAuth', () => {

@@ -46,10 +46,10 @@ test.each(['cjs', 'esm'])('the %s build makes an authenticated call against the 
   expect(JSON.parse(out)).toEqual({ names: ['d1.docx', 'd2.docx', 'd3.docx'], tokenRequests: 1 });
 });
 
-test('the core entry point loads no framework: express, koa and @nestjs stay out of a plain require', async () => {
+test('the core entry point loads no framework: express, koa, fastify and @nestjs stay out of a plain require', async () => {
   const out = await node([
     '-e',
-    `require('aspose-cloud-auth'); console.log(JSON.stringify(Object.keys(require.cache).filter((k) => /node_modules[\\\\/](express|koa|@nestjs|rxjs)[\\\\/]/.test(k))))`,
+    `require('aspose-cloud-auth'); console.log(JSON.stringify(Object.keys(require.cache).filter((k) => /node_modules[\\\\/](express|koa|fastify|@nestjs|rxjs)[\\\\/]/.test(k))))`,
   ]);
   expect(JSON.parse(out)).toEqual([]);
 });
@@ -126,6 +126,17 @@ test.each([
     console.log(JSON.stringify({ otherCopy: caught.length === 1 && caught[0] !== AsposeError, caught: caught.some((t) => error instanceof t), plain: caught.some((t) => new Error('x') instanceof t) }));`;
   expect(JSON.parse(await node(['--input-type=module', '-e', script]))).toEqual({ otherCopy: true, caught: true, plain: false });
 });
+
+test.each(['aspose-cloud-auth/fastify', 'aspose-cloud-auth/node'])(
+  '%s loads no framework at run time: the Fastify adapter imports fastify for its types only',
+  async (name) => {
+    const out = await node([
+      '-e',
+      `require(${JSON.stringify(name)}); console.log(JSON.stringify(Object.keys(require.cache).filter((k) => /node_modules[\\\\/](express|koa|fastify|fastify-plugin|@nestjs|rxjs)[\\\\/]/.test(k))))`,
+    ]);
+    expect(JSON.parse(out)).toEqual([]);
+  },
+);
 
 test('every export condition points at a file that exists, with its type declarations', () => {
   for (const [sub, conditions] of Object.entries(packageExports)) {

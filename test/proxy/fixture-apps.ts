@@ -1,13 +1,18 @@
-// Small Express 5 and Koa 3 apps with asposeProxy mounted behind a stand-in
-// "requireUser" check, listening on ephemeral loopback ports, and `send`,
-// which signs the request in as that check wants.
+// Small Express 5, Koa 3 and Fastify 5 apps with asposeProxy mounted behind a
+// stand-in "requireUser" check (and an Express app behind asposeProxyListener,
+// the fast path), listening on ephemeral loopback ports, and `send`, which
+// signs the request in as that check wants.
 import type { IncomingMessage, Server } from 'node:http';
 import koaCors from '@koa/cors';
 import cors from 'cors';
+import fastifyCors from '@fastify/cors';
 import express from 'express';
+import Fastify from 'fastify';
 import Koa from 'koa';
 import { asposeAuth as expressAuth, asposeProxy as expressProxy } from 'aspose-cloud-auth/express';
+import { asposeAuth as fastifyAuth, asposeProxy as fastifyProxy } from 'aspose-cloud-auth/fastify';
 import { asposeAuth as koaAuth, asposeProxy as koaProxy } from 'aspose-cloud-auth/koa';
+import { asposeProxyListener } from 'aspose-cloud-auth/node';
 import { AsposeClient } from 'aspose-cloud-auth';
 import { startAsposeStandIn, type AsposeStandIn } from 'aspose-cloud-auth/testing';
 import type { AsposeProxyOptions } from '../../src/proxy/aspose-proxy';
@@ -63,8 +68,11 @@ const handled = (err: HttpError): HandledError => ({
  */
 export async function startProxyApp(framework: Framework, client: AsposeClient, options: FixtureOptions): Promise<ProxyApp> {
   const { bodyParserFirst, beforeProxy, corsOrigin, errorHandler, ...proxyOptions } = options;
+  if (framework === 'fastify') return startFastifyProxyApp(client, options);
   let handler: Handler;
-  if (framework === 'express') {
+  if (framework === 'express-fast') {
+    handler = expressFastHandler(client, options);
+  } else if (framework === 'express') {
     const app = express();
     app.disable('x-powered-by');
     if (corsOrigin !== undefined) app.use('/aspose', cors({ origin: corsOrigin, credentials: true }));
@@ -151,6 +159,95 @@ export async function startProxyApp(framework: Framework, client: AsposeClient, 
   const listening = await listen<Server>(handler);
   const { url, port, server, bytesRead, close } = listening;
   return { framework, url, port, server, bytesRead, close };
+}
+
+/** Reads the whole request body: the mistake of a body parser run before the proxy. */
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/**
+ * The fast path: `asposeProxyListener` serves `/aspose` in front of an Express
+ * app that has no proxy of its own, so that a request the listener does not
+ * take is answered by the app (401 without the user, 404 with one), never
+ * proxied by another way.
+ */
+function expressFastHandler(client: AsposeClient, options: FixtureOptions): Handler {
+  const { bodyParserFirst, beforeProxy, corsOrigin, errorHandler, ...proxyOptions } = options;
+  if (errorHandler) throw new Error('the fast path has no framework error handling to delegate to (asposeProxyListener refuses delegateErrors)');
+  const corsFirst = corsOrigin === undefined ? undefined : cors({ origin: corsOrigin, credentials: true });
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(expressAuth(client));
+  app.use('/aspose', (req, res) => {
+    if (req.headers['x-user'] !== USER['x-user']) res.status(401).json({ error: 'sign in first' });
+    else res.status(404).json({ error: 'not proxied: the listener declined it' });
+  });
+  app.get('/me/document/:name', async (req, res) => {
+    res.json(await req.aspose.get(`/v4.0/words/${encodeURIComponent(req.params.name)}`));
+  });
+  const listener = asposeProxyListener({ client, prefix: '/aspose', authorize: (req) => req.headers['x-user'] === USER['x-user'], ...proxyOptions }, app);
+  // What runs in front of the listener stands in for the middleware the other apps run in front of the proxy.
+  const serve: Handler = (req, res) => {
+    beforeProxy?.(req);
+    if (!bodyParserFirst) return listener(req, res);
+    void readBody(req).then(() => listener(req, res));
+  };
+  // cors() works on Node's own objects: in front of the listener, as a server using the fast path would run it.
+  return corsFirst === undefined ? serve : (req, res) => corsFirst(req, res, () => serve(req, res));
+}
+
+/**
+ * A Fastify 5 app: `asposeAuth` at the root, the proxy in a scope whose
+ * `onRequest` hook is the sign-in check, on Fastify's own server.
+ */
+async function startFastifyProxyApp(client: AsposeClient, options: FixtureOptions): Promise<ProxyApp> {
+  const { bodyParserFirst, beforeProxy, corsOrigin, errorHandler, ...proxyOptions } = options;
+  const app = Fastify();
+  if (corsOrigin !== undefined) await app.register(fastifyCors, { origin: corsOrigin, credentials: true });
+  if (errorHandler) {
+    app.setErrorHandler((err: HttpError, _request, reply) => {
+      void reply
+        .code(err.status ?? 500)
+        .headers(err.headers ?? {})
+        .send(handled(err));
+    });
+  }
+  await app.register(fastifyAuth, { client });
+  if (beforeProxy) {
+    app.addHook('onRequest', (request, _reply, done) => {
+      beforeProxy(request.raw);
+      done();
+    });
+  }
+  await app.register(async (scope) => {
+    scope.addHook('onRequest', (request, reply, done) => {
+      if (request.headers['x-user'] === USER['x-user']) done();
+      else void reply.code(401).send({ error: 'sign in first' });
+    });
+    if (bodyParserFirst) {
+      scope.addHook('onRequest', async (request) => {
+        await readBody(request.raw);
+      });
+    }
+    await scope.register(fastifyProxy, { client, prefix: '/aspose', ...proxyOptions });
+  });
+  app.get<{ Params: { name: string } }>('/me/document/:name', (request) => request.aspose.get(`/v4.0/words/${encodeURIComponent(request.params.name)}`));
+  await app.ready();
+  const { url, port, server, bytesRead, close } = await listen<Server>(app.server);
+  return {
+    framework: 'fastify',
+    url,
+    port,
+    server,
+    bytesRead,
+    close: async () => {
+      await close();
+      await app.close();
+    },
+  };
 }
 
 /** A stand-in, a client with its credentials, and a fixture app in front of it: what most proxy suites run against. */

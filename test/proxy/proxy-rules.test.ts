@@ -8,6 +8,16 @@ import { listen, sendRaw, sendRawParsed, type Handler } from '../support/http';
 import { sleep } from '../support/polling';
 import { send, sendTokenRequest, startProxyApp, startProxyStack, type ProxyApp, type ProxyStack } from './fixture-apps';
 
+/** Whether `path` is valid percent-encoded UTF-8 (Fastify's router refuses any other with 400 FST_ERR_BAD_URL). */
+const decodable = (path: string): boolean => {
+  try {
+    decodeURI(path);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 const ALLOW = ['GET /v4.0/words/', 'PUT /v4.0/words/storage/file/', 'POST /v4.0/barcode/generate', '* /v5.0/ocr/', '* /v9.9/echo', '* /__stand-in/'];
 
 describe.each(FRAMEWORKS)('asposeProxy on %s', (framework) => {
@@ -206,7 +216,9 @@ describe.each(FRAMEWORKS)('asposeProxy on %s', (framework) => {
       const res = await send(app.port, path);
       expect(res.status).toBe(400);
       expect(res.headers['content-type']).toMatch(/^application\/json/);
-      expect(res.json().error.code).toBe('ERR_ASPOSE_PROXY_BAD_PATH');
+      // Fastify's router refuses a path that is not valid percent-encoded UTF-8 before any plugin runs.
+      if (framework === 'fastify' && !decodable(path)) expect(res.json().code).toBe('FST_ERR_BAD_URL');
+      else expect(res.json().error.code).toBe('ERR_ASPOSE_PROXY_BAD_PATH');
       expect(standIn.apiRequests).toBe(before);
     });
 
@@ -224,8 +236,9 @@ describe.each(FRAMEWORKS)('asposeProxy on %s', (framework) => {
       const before = standIn.apiRequests;
       for (const line of ['GET /aspose/v4.0/words/a\rX-Injected: 1 HTTP/1.1', 'GET /aspose/v4.0/words/a\0b HTTP/1.1', 'GET /aspose/v4.0/words/a b HTTP/1.1']) {
         const answer = await sendRaw(app.port, `${line}\r\nHost: x\r\nx-user: alice\r\nConnection: close\r\n\r\n`);
-        // Node's own HTTP parser refuses these before any middleware runs: its bare 400, no body.
-        expect([line, answer]).toEqual([line, 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n']);
+        // Node's own HTTP parser refuses these before any middleware runs: its bare 400, no body (Fastify's clientError handler adds one).
+        if (framework === 'fastify') expect([line, answer.slice(0, answer.indexOf('\r\n'))]).toEqual([line, 'HTTP/1.1 400 Bad Request']);
+        else expect([line, answer]).toEqual([line, 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n']);
       }
       expect(standIn.apiRequests).toBe(before);
     });
