@@ -20,6 +20,7 @@ import {
 import { PROXY_CHANNEL_NAME, type AsposeProxyEvent } from 'aspose-cloud-auth/express';
 import type { AsposeStandIn } from 'aspose-cloud-auth/testing';
 import { createAsposeProxy } from '../../src/proxy/aspose-proxy';
+import { SDK_PLACEHOLDER_TOKEN } from '../../src/proxy/sdk-token';
 import { FRAMEWORKS, type Framework } from '../support/frameworks';
 import { sleep } from '../support/polling';
 import { CSRF, send, startProxyApp, startProxyStack, type FixtureOptions, type HandledError, type ProxyApp, type ProxyStack } from './fixture-apps';
@@ -518,6 +519,44 @@ describe.each(FRAMEWORKS)('asposeProxy browser safety on %s', (framework) => {
           { code: 'ERR_ASPOSE_PROXY_BODY_CONSUMED', status: 500, expose: false, name: 'AsposeProxyBodyConsumedError' },
         ]);
       });
+    });
+  });
+
+  describe('sdkTokenEndpoint (an official SDK pointed at the proxy)', () => {
+    it("answers the SDK's token request with the placeholder, sends nothing upstream, and lets its placeholder bearer through CSRF", async () => {
+      await withApp({ allow: ALLOW, sdkTokenEndpoint: true }, async (other) => {
+        const before = { tokens: standIn.tokenRequests, api: standIn.apiRequests };
+        const token = await send(other.port, '/aspose/v4.0/words/connect/token', {
+          method: 'POST',
+          csrf: false, // an SDK sends none
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: 'grant_type=client_credentials&client_id=any&client_secret=sdk-secret',
+        });
+        expect([token.status, token.json()]).toEqual([200, expect.objectContaining({ access_token: SDK_PLACEHOLDER_TOKEN, token_type: 'Bearer' })]);
+        expect(token.text).not.toContain('sdk-secret');
+        expect({ tokens: standIn.tokenRequests, api: standIn.apiRequests }).toEqual(before);
+        // The SDK's call, with the placeholder as its bearer and no CSRF header: forwarded with the server's token.
+        const call = await send(other.port, '/aspose/v9.9/echo', {
+          method: 'POST',
+          csrf: false,
+          headers: { authorization: `Bearer ${SDK_PLACEHOLDER_TOKEN}` },
+          body: 'x',
+        });
+        expect(call.status).toBe(200);
+        expect(call.json().headers.authorization).toBe('[valid bearer token]'); // the stand-in's echo of the server's token
+      });
+    });
+
+    it('without it, the token path stays refused and the placeholder counts for nothing', async () => {
+      const token = await send(app.port, '/aspose/connect/token', { method: 'POST', body: 'grant_type=client_credentials' });
+      expect([token.status, token.json().error.code]).toEqual([403, 'ERR_ASPOSE_PROXY_TOKEN_ENDPOINT']);
+      const call = await send(app.port, '/aspose/v9.9/echo', {
+        method: 'POST',
+        csrf: false,
+        headers: { authorization: `Bearer ${SDK_PLACEHOLDER_TOKEN}` },
+        body: 'x',
+      });
+      expect([call.status, call.json().error.code]).toEqual([403, 'ERR_ASPOSE_PROXY_CSRF']);
     });
   });
 
