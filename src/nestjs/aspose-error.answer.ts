@@ -5,6 +5,7 @@ import {
   AsposeApiInvalidResponseError,
   AsposeAuthError,
   AsposeNetworkError,
+  AsposeProxyError,
   AsposeTimeoutError,
   type AsposeError,
   type AsposeErrorCode,
@@ -65,6 +66,7 @@ const MAX_RETRY_AFTER_S = 3600;
  * | `AsposeNetworkError` | 502 |
  * | `AsposeTimeoutError` | 504 |
  * | `AsposeAbortError` (the call was cancelled, or the app is shutting down) | 503 |
+ * | `AsposeProxyError` (the proxy under `delegateErrors`) | its own `status`: a refusal (4xx) with its message and `Retry-After` (a 429), a failure (5xx) with a generic message |
  * | anything else (`AsposeConfigError`, `AsposeArgumentError`…: a fault in this server) | 500 |
  *
  * Only an Aspose 4xx says anything of Aspose's answer, and then only its code
@@ -94,6 +96,13 @@ export function asposeErrorAnswer(error: AsposeError, now: number = Date.now()):
   if (error instanceof AsposeTimeoutError) return make(504, error.code, 'The Aspose API did not answer in time');
   if (error instanceof AsposeNetworkError) return make(502, error.code, 'The Aspose API could not be reached');
   if (error instanceof AsposeAbortError) return make(503, error.code, 'The call to the Aspose API was cancelled');
+  if (error instanceof AsposeProxyError) {
+    const retry = Number(error.headers?.['retry-after']);
+    const status = error.status;
+    // A refusal's message is meant for the caller (what to send instead); a failure's detail is for the logs.
+    const message = error.expose ? error.message : `The Aspose proxy failed: ${STATUS_CODES[status] ?? 'Error'}`;
+    return make(status, error.code, message, Number.isInteger(retry) && retry > 0 ? Math.min(retry, MAX_RETRY_AFTER_S) : undefined);
+  }
   return make(500, error.code, 'Internal server error');
 }
 

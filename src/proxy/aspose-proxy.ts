@@ -4,6 +4,7 @@ import { trimTrailingSlashes } from '../config/settings.js';
 import { AsposeClient } from '../http/aspose-client.js';
 import { isAllowed, parseAllowList, type AllowRule } from './allow-list.js';
 import {
+  dropFramingSetInFront,
   HOOK_HEADER_RULES,
   isAlwaysDropped,
   isClientAddressHeader,
@@ -13,7 +14,7 @@ import {
 } from './header-filter.js';
 import { checkTarget, isTokenEndpoint } from './path-guard.js';
 import { ProxyExchange, RequestState, type ExchangeHooks } from './proxy-exchange.js';
-import { internalError, PROXY_ERROR_STATUS, refusalError, sendProxyError, type AsposeProxyErrorCode, type ProxyRefusalCode } from './proxy-errors.js';
+import { delegatedFailure, internalError, PROXY_ERROR_STATUS, refusalError, sendProxyError, type AsposeProxyErrorCode, type ProxyRefusalCode } from './proxy-errors.js';
 import { proxyChannel, type AsposeProxyEvent } from './proxy-report.js';
 import { compileRateLimit, type AsposeProxyRateLimit } from './rate-limit.js';
 import { hasRequestBody, RequestBody } from './request-body.js';
@@ -96,6 +97,14 @@ export interface AsposeProxyOptions {
    * cannot set a header, and a cross-site `fetch` that sets one must first
    * pass a CORS preflight, which only your `cors()` can grant. The header is
    * not forwarded upstream (it is a message to the proxy, not to Aspose).
+   *
+   * A request the browser marks `Sec-Fetch-Site: cross-site` must carry it
+   * whatever its method: Aspose GETs spend credits and some write to
+   * storage (`?outPath=`), and a page on another site can make a signed-in
+   * user's browser send a GET (a link, an image, a simple `fetch`) with the
+   * user's cookies. Your own cross-site front end sends the header anyway
+   * (its `cors()`-approved preflight allows it); same-site pages and
+   * server-to-server callers (no `Sec-Fetch-Site`) need nothing for a GET.
    *
    * `{ header: 'x-csrf' }` names another header (your front end may already
    * send one); `false` turns the check off, for server-to-server callers
@@ -348,6 +357,9 @@ export function createAsposeProxy(options: AsposeProxyOptions): AsposeProxy {
   // The CSRF header is for the proxy, not for Aspose: never forwarded.
   if (csrfHeader !== undefined) (drop ??= new Set()).add(csrfHeader);
   const headerRules: RequestHeaderRules = { drop, forward: forwardNames };
+  // rewriteRequestHeaders' result: the server's own headers (client-address ones trusted), but never one of `drop`
+  // (dropRequestHeaders, the CSRF header), even if the hook copied it from the caller's.
+  const hookRules: RequestHeaderRules = { ...HOOK_HEADER_RULES, drop };
   const gated = rateLimit !== undefined || beforeForward !== undefined;
 
   const limit = maxBodyBytes ?? Infinity;
@@ -458,7 +470,7 @@ export function createAsposeProxy(options: AsposeProxyOptions): AsposeProxy {
     if (failure) report((err = error()), req, res);
     if (delegate && !res.headersSent) {
       finish(req, res, state, failure ? 'failed' : 'refused', status, code, 0, 0);
-      return err ?? error();
+      return err !== undefined ? delegatedFailure(err, message) : error();
     }
     const bytes = sendProxyError(res, code, message, state.withBody && !req.complete, status, headers);
     finish(req, res, state, failure ? 'failed' : 'refused', status, code, 0, bytes);
@@ -491,6 +503,7 @@ export function createAsposeProxy(options: AsposeProxyOptions): AsposeProxy {
     // with no CORS header of the proxy's own: only a cors() in front (which set its headers on `res` already, or
     // answered it itself) can grant it.
     if (method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined) {
+      dropFramingSetInFront(res);
       res.writeHead(204, state.withBody && !req.complete ? { connection: 'close' } : undefined);
       res.end();
       finish(req, res, state, 'refused', 204, undefined, 0, 0);
@@ -521,7 +534,11 @@ export function createAsposeProxy(options: AsposeProxyOptions): AsposeProxy {
     if (!isAllowed(rules, method, checked.segments)) {
       return refuseWith(req, res, state, 'ERR_ASPOSE_PROXY_FORBIDDEN', `${method} on this path is not in the proxy's allow list`);
     }
-    if (csrfHeader !== undefined && !SAFE_METHODS.has(method) && !(sdkTokenEndpoint && carriesSdkPlaceholder(req))) {
+    if (
+      csrfHeader !== undefined &&
+      (!SAFE_METHODS.has(method) || req.headers['sec-fetch-site'] === 'cross-site') &&
+      !(sdkTokenEndpoint && carriesSdkPlaceholder(req))
+    ) {
       const v: unknown = req.headers[csrfHeader];
       if (!(typeof v === 'string' ? v !== '' : Array.isArray(v) && v.length > 0)) {
         return refuseWith(
@@ -625,7 +642,7 @@ export function createAsposeProxy(options: AsposeProxyOptions): AsposeProxy {
     if (rewriteRequestHeaders !== undefined) {
       const r: unknown = rewriteRequestHeaders(headers, req);
       if (r !== undefined && (r === null || typeof r !== 'object')) throw new TypeError('rewriteRequestHeaders must return an object of headers, or nothing');
-      const again = requestHeadersForUpstream((r ?? headers) as Record<string, string | string[]>, HOOK_HEADER_RULES);
+      const again = requestHeadersForUpstream((r ?? headers) as Record<string, string | string[]>, hookRules);
       if (typeof again === 'string') throw new TypeError(`rewriteRequestHeaders returned a header that cannot be sent: ${again}`);
       headers = again;
     }
@@ -655,7 +672,7 @@ export function createAsposeProxy(options: AsposeProxyOptions): AsposeProxy {
     if (error !== undefined) report(error, req, res);
     if (delegate && error !== undefined && !res.headersSent && !res.destroyed) {
       finish(req, res, state, 'failed', 500, 'ERR_ASPOSE_PROXY_INTERNAL', 0, 0);
-      return error;
+      return delegatedFailure(error, 'The proxy failed unexpectedly; the server reports the detail to its onError hook');
     }
     let bytes = 0;
     try {

@@ -1,4 +1,4 @@
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { RedactorCache, type Redactor } from '../errors/redact.js';
 
 /**
@@ -407,4 +407,22 @@ function nameHoldsSecret(lower: string, secrets: readonly string[]): boolean {
 export function withoutSecrets(text: string, secrets: readonly string[], source: SecretSource): string | undefined {
   const clean = redactorFor(source, secrets)(text);
   return holdsSecret(clean, secrets) ? undefined : clean;
+}
+
+/** Headers that frame or code the body: the proxy's answer sets its own, never one left on the response by code in front. */
+const FRAMING = ['content-length', 'transfer-encoding', 'trailer', 'content-encoding'] as const;
+
+/**
+ * Removes the framing headers a middleware or hook in front of the proxy may
+ * have set on the response (`res.setHeader('content-length', …)`, a Fastify
+ * hook's `reply.header(…)` carried over): `writeHead` merges them with the
+ * proxy's own, and a stale `Content-Length` or `Transfer-Encoding` beside
+ * the real body desynchronises the connection (the rest of the body read as
+ * the next answer). Called before each answer the proxy writes.
+ *
+ * @internal
+ */
+export function dropFramingSetInFront(res: ServerResponse): void {
+  if (res.headersSent) return;
+  for (const name of FRAMING) res.removeHeader(name);
 }

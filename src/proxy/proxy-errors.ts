@@ -12,7 +12,7 @@ import {
   type AsposeError,
   type AsposeProxyError,
 } from '../errors/errors.js';
-import { redactorFor, type SecretSource } from './header-filter.js';
+import { dropFramingSetInFront, redactorFor, type SecretSource } from './header-filter.js';
 
 /**
  * The closed set of `code` values a proxy error body carries. The upstream
@@ -158,6 +158,7 @@ export function sendProxyError(
   // A request body nobody will read: close rather than drain it (it may be 100 MB).
   if (closeConnection) headers.connection = 'close';
   if (extraHeaders !== undefined) Object.assign(headers, extraHeaders);
+  dropFramingSetInFront(res);
   res.writeHead(status ?? PROXY_ERROR_STATUS[code], headers);
   res.end(body);
   return headers['content-length'] as number;
@@ -192,6 +193,32 @@ export function refusalError(code: ProxyRefusalCode, message: string): AsposePro
 export function upstreamError(error: AsposeError): AsposeProxyUpstreamError {
   const answer = upstreamFailure(error);
   return new AsposeProxyUpstreamError(`${answer.message} (${error.code}): ${error.message}`, { status: PROXY_ERROR_STATUS[answer.code], cause: error });
+}
+
+/**
+ * What a framework's error handling gets for a failure (5xx) under
+ * `delegateErrors`: the same error, of the same class, with the same `code`,
+ * `status` and headers, but with the public `message` the proxy's own JSON
+ * would carry, the detail (what `onError` got) kept as its `cause`. A
+ * framework's default handler (Fastify's renders `message`; Express's
+ * renders the stack outside production) then shows the browser no more than
+ * the proxy would.
+ *
+ * @internal
+ */
+export function delegatedFailure(detail: AsposeError, message: string): AsposeError {
+  const status = (detail as { status?: unknown }).status;
+  if (typeof status === 'number' && status < 500) return detail;
+  const copy = Object.create(Object.getPrototypeOf(detail) as object) as AsposeError;
+  for (const key of Reflect.ownKeys(detail)) {
+    if (key === 'message' || key === 'stack' || key === 'cause') continue;
+    Object.defineProperty(copy, key, Object.getOwnPropertyDescriptor(detail, key)!);
+  }
+  const hidden = (value: unknown): PropertyDescriptor => ({ value, enumerable: false, configurable: true, writable: true });
+  Object.defineProperty(copy, 'message', hidden(message));
+  Object.defineProperty(copy, 'stack', hidden(`${detail.name}: ${message}`));
+  Object.defineProperty(copy, 'cause', hidden(detail));
+  return copy;
 }
 
 /** Longest piece of a failure's message or of the target quoted in an {@link internalError}. */

@@ -2,9 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { AsposeProxyBodyTooLargeError, type AsposeError } from '../errors/errors.js';
 import { toAsposeError } from '../http/request-error.js';
-import { holdsSecret, redactorFor, responseHeadersForClient, withoutSecrets, type SecretSource } from './header-filter.js';
+import { dropFramingSetInFront, holdsSecret, redactorFor, responseHeadersForClient, withoutSecrets, type SecretSource } from './header-filter.js';
 import type { AsposeProxyEvent } from './proxy-report.js';
-import { PROXY_ERROR_STATUS, sendProxyError, upstreamError, upstreamFailure, type AsposeProxyErrorCode } from './proxy-errors.js';
+import { delegatedFailure, PROXY_ERROR_STATUS, sendProxyError, upstreamError, upstreamFailure, type AsposeProxyErrorCode } from './proxy-errors.js';
 import type { RequestBody } from './request-body.js';
 
 /** Why the exchange cancelled the upstream request itself. */
@@ -193,7 +193,11 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
         if (r !== undefined && (r === null || typeof r !== 'object'))
           throw new TypeError('rewriteResponseHeaders must return an object of headers, or nothing');
         // Filtered again: the hook may have copied a header it should not pass on.
+        const length = out['content-length'];
         out = responseHeadersForClient((r ?? out) as Record<string, string | string[]>, secrets, tokens);
+        // The body is the API's, unchanged: its length is too, whatever the hook returned.
+        delete out['content-length'];
+        if (length !== undefined) out['content-length'] = length;
       } catch (err) {
         // The server's own hook failed: a 500 of the proxy's, not the API's answer.
         const e = this.#hooks.internal(err, this.#state);
@@ -219,6 +223,7 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
         const text = holdsSecret(statusMessage, secrets) ? withoutSecrets(statusMessage, secrets, tokens) : statusMessage;
         if (text !== undefined) this.#res.statusMessage = text;
       }
+      dropFramingSetInFront(this.#res);
       this.#res.writeHead(statusCode, out);
     } catch (err) {
       // A header value Node refuses to write: nothing sensible can follow it.
@@ -253,7 +258,7 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
   #failBeforeAnswer(code: AsposeProxyErrorCode, message: string, delegated: () => AsposeError): void {
     const status = PROXY_ERROR_STATUS[code];
     if (this.#hooks.delegate && !this.#res.headersSent) {
-      this.#settle(status >= 500 ? 'failed' : 'refused', status, code, delegated());
+      this.#settle(status >= 500 ? 'failed' : 'refused', status, code, delegatedFailure(delegated(), message));
       return;
     }
     // A request body nobody will read any more: close rather than drain it.

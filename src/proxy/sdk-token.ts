@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { dropFramingSetInFront } from './header-filter.js';
 
 /**
  * The token the proxy hands an official Aspose SDK under `sdkTokenEndpoint`:
@@ -67,6 +68,7 @@ const json = (res: ServerResponse, status: number, body: object, close: boolean)
     'x-content-type-options': 'nosniff',
   };
   if (close) headers.connection = 'close';
+  dropFramingSetInFront(res);
   res.writeHead(status, headers);
   res.end(text);
   return headers['content-length'] as number;

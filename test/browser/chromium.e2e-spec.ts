@@ -121,6 +121,20 @@ describeWithBrowser('the proxy in a real browser (Chromium)', () => {
     expect(outcome).toMatchObject({ status: 200 });
   });
 
+  it('refuses a GET that a page of another site makes the browser send (a link followed), before anything goes upstream', async () => {
+    const before = { api: aspose.apiRequests, tokens: aspose.tokenRequests };
+    const tab = await open('/form.html');
+    const target = `${api.url}/aspose/v4.0/words/report.docx`;
+    await tab.evaluate((url: string) => {
+      (globalThis as unknown as { location: { href: string } }).location.href = url;
+    }, target);
+    await tab.waitForURL(target);
+    const body = await tab.evaluate(() => (globalThis as unknown as { document: PageDocument }).document.body.innerText);
+    expect(JSON.parse(body)).toMatchObject({ error: { code: 'ERR_ASPOSE_PROXY_CSRF' } });
+    expect(aspose.apiRequests).toBe(before.api);
+    expect(aspose.tokenRequests).toBe(before.tokens);
+  });
+
   it('refuses a cross-site HTML form POST (no custom header) with 403 ERR_ASPOSE_PROXY_CSRF before anything goes upstream', async () => {
     const before = { api: aspose.apiRequests, tokens: aspose.tokenRequests };
     const tab = await open('/form.html');

@@ -9,7 +9,9 @@ import {
   AsposeAuthUnavailableError,
   AsposeConfigError,
   AsposeNetworkError,
+  AsposeProxyCsrfError,
   AsposeProxyInternalError,
+  AsposeProxyRateLimitedError,
   AsposeTimeoutError,
   type AsposeError,
 } from 'aspose-cloud-auth';
@@ -63,13 +65,26 @@ test.each<[string, AsposeError, number, string]>([
   ['an aborted call (shutting down)', new AsposeAbortError('closed', request), 503, 'ERR_ASPOSE_ABORTED'],
   ['a configuration error of this server', new AsposeConfigError('a credential function threw'), 500, 'ERR_ASPOSE_CONFIG'],
   ['a bad argument (a bug of this server)', new AsposeArgumentError('bad path'), 500, 'ERR_ASPOSE_INVALID_ARGUMENT'],
-  ['anything else', new AsposeProxyInternalError('oops'), 500, 'ERR_ASPOSE_PROXY_INTERNAL'],
+  ['a proxy failure handed over by delegateErrors', new AsposeProxyInternalError('oops'), 500, 'ERR_ASPOSE_PROXY_INTERNAL'],
+  ['a proxy refusal handed over by delegateErrors', new AsposeProxyCsrfError('send the header'), 403, 'ERR_ASPOSE_PROXY_CSRF'],
+  ['a per-user limit of the proxy', new AsposeProxyRateLimitedError('too many', 42), 429, 'ERR_ASPOSE_PROXY_RATE_LIMITED'],
 ])('%s → %i', (_what, error, status, code) => {
   const answer = asposeErrorAnswer(error, NOW);
   expect(answer.status).toBe(status);
   expect(answer.body).toMatchObject({ statusCode: status, code });
   expect(typeof answer.body.error).toBe('string');
   expect(answer.body.error).not.toBe('');
+});
+
+test("a proxy refusal keeps its status, message and Retry-After; a proxy failure's detail stays in the logs", () => {
+  expect(asposeErrorAnswer(new AsposeProxyRateLimitedError('Too many calls: try again in 42 s', 42), NOW)).toMatchObject({
+    status: 429,
+    retryAfterSeconds: 42,
+    body: { message: 'Too many calls: try again in 42 s', code: 'ERR_ASPOSE_PROXY_RATE_LIMITED' },
+  });
+  const failure = asposeErrorAnswer(new AsposeProxyInternalError('database at 10.1.2.3 is down'), NOW);
+  expect(failure.status).toBe(500);
+  expect(JSON.stringify(failure)).not.toContain('10.1.2.3');
 });
 
 test('an Aspose 4xx passed on carries Aspose’s code and request id, but never Aspose’s own message (it names storage internals)', () => {

@@ -37,6 +37,8 @@ export interface FixtureOptions extends Omit<AsposeProxyOptions, 'prefix'> {
   bodyParserFirst?: boolean;
   /** A middleware in front of the proxy, given Node's request (`req`, `ctx.req`): to write `req.headers` as APM and timing middlewares do. */
   beforeProxy?: (req: IncomingMessage) => void;
+  /** Response headers a middleware (a Fastify hook, on the reply) sets in front of the proxy, as cors() and others do. */
+  frontHeaders?: Record<string, string>;
   /**
    * Mount the framework's own CORS middleware (`cors` on Express, `@koa/cors` on Koa) in front of the app's
    * authentication, allowing this origin with credentials, as docs/express-koa.md shows.
@@ -67,7 +69,7 @@ const handled = (err: HttpError): HandledError => ({
  * `/me/document/:name` uses the shared client directly.
  */
 export async function startProxyApp(framework: Framework, client: AsposeClient, options: FixtureOptions): Promise<ProxyApp> {
-  const { bodyParserFirst, beforeProxy, corsOrigin, errorHandler, ...proxyOptions } = options;
+  const { bodyParserFirst, beforeProxy, corsOrigin, errorHandler, frontHeaders, ...proxyOptions } = options;
   if (framework === 'fastify') return startFastifyProxyApp(client, options);
   let handler: Handler;
   if (framework === 'express-fast') {
@@ -88,6 +90,12 @@ export async function startProxyApp(framework: Framework, client: AsposeClient, 
     if (beforeProxy) {
       app.use((req, _res, next) => {
         beforeProxy(req);
+        next();
+      });
+    }
+    if (frontHeaders) {
+      app.use((_req, res, next) => {
+        res.set(frontHeaders);
         next();
       });
     }
@@ -148,6 +156,12 @@ export async function startProxyApp(framework: Framework, client: AsposeClient, 
         await next();
       });
     }
+    if (frontHeaders) {
+      app.use(async (ctx, next) => {
+        ctx.set(frontHeaders);
+        await next();
+      });
+    }
     app.use(koaProxy({ client, prefix: '/aspose', ...proxyOptions }));
     app.use(async (ctx, next) => {
       const m = /^\/me\/document\/([^/]+)$/.exec(ctx.path);
@@ -175,7 +189,7 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
  * proxied by another way.
  */
 function expressFastHandler(client: AsposeClient, options: FixtureOptions): Handler {
-  const { bodyParserFirst, beforeProxy, corsOrigin, errorHandler, ...proxyOptions } = options;
+  const { bodyParserFirst, beforeProxy, corsOrigin, errorHandler, frontHeaders, ...proxyOptions } = options;
   if (errorHandler) throw new Error('the fast path has no framework error handling to delegate to (asposeProxyListener refuses delegateErrors)');
   const corsFirst = corsOrigin === undefined ? undefined : cors({ origin: corsOrigin, credentials: true });
   const app = express();
@@ -192,6 +206,7 @@ function expressFastHandler(client: AsposeClient, options: FixtureOptions): Hand
   // What runs in front of the listener stands in for the middleware the other apps run in front of the proxy.
   const serve: Handler = (req, res) => {
     beforeProxy?.(req);
+    for (const name in frontHeaders) res.setHeader(name, frontHeaders[name]);
     if (!bodyParserFirst) return listener(req, res);
     void readBody(req).then(() => listener(req, res));
   };
@@ -204,7 +219,7 @@ function expressFastHandler(client: AsposeClient, options: FixtureOptions): Hand
  * `onRequest` hook is the sign-in check, on Fastify's own server.
  */
 async function startFastifyProxyApp(client: AsposeClient, options: FixtureOptions): Promise<ProxyApp> {
-  const { bodyParserFirst, beforeProxy, corsOrigin, errorHandler, ...proxyOptions } = options;
+  const { bodyParserFirst, beforeProxy, corsOrigin, errorHandler, frontHeaders, ...proxyOptions } = options;
   const app = Fastify();
   if (corsOrigin !== undefined) await app.register(fastifyCors, { origin: corsOrigin, credentials: true });
   if (errorHandler) {
@@ -219,6 +234,12 @@ async function startFastifyProxyApp(client: AsposeClient, options: FixtureOption
   if (beforeProxy) {
     app.addHook('onRequest', (request, _reply, done) => {
       beforeProxy(request.raw);
+      done();
+    });
+  }
+  if (frontHeaders) {
+    app.addHook('onRequest', (_request, reply, done) => {
+      void reply.headers(frontHeaders);
       done();
     });
   }

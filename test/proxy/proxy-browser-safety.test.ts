@@ -472,6 +472,21 @@ describe.each(FRAMEWORKS)('asposeProxy browser safety on %s', (framework) => {
       );
     });
 
+    it("shows the framework's default handling no more of a failure than the proxy's JSON would: the detail goes to onError", async () => {
+      const reported: AsposeError[] = [];
+      const hook = () => {
+        throw new Error('database at 10.1.2.3 user=admin is down');
+      };
+      await withApp({ allow: ALLOW, delegateErrors: true, beforeForward: hook, onError: (e) => reported.push(e) }, async (other) => {
+        const res = await send(other.port, '/aspose/v4.0/words/a.docx');
+        expect(res.status).toBe(500);
+        expect(res.text).not.toContain('10.1.2.3');
+        expect(res.text).not.toContain('database');
+        expect(reported).toHaveLength(1);
+        expect(reported[0].message).toContain('10.1.2.3');
+      });
+    });
+
     it("lets the framework's default error handling answer with the error's status when the app has none", async () => {
       await withApp({ allow: ALLOW, delegateErrors: true }, async (other) => {
         const res = await send(other.port, '/aspose/v9.9/echo', { method: 'POST', body: 'x', csrf: false });
@@ -522,6 +537,19 @@ describe.each(FRAMEWORKS)('asposeProxy browser safety on %s', (framework) => {
     });
   });
 
+  it('asks a request the browser marks cross-site for the header whatever its method: a GET from another site is refused', async () => {
+    const api = standIn.apiRequests;
+    const cross = await send(app.port, '/aspose/v4.0/words/a.docx', { csrf: false, headers: { 'sec-fetch-site': 'cross-site' } });
+    expect([cross.status, cross.json().error.code]).toEqual([403, 'ERR_ASPOSE_PROXY_CSRF']);
+    expect(standIn.apiRequests).toBe(api);
+    // The app's own cross-site front end sends the header (its preflight allowed it); same-site and server calls need none for a GET.
+    expect((await send(app.port, '/aspose/v4.0/words/a.docx', { headers: { 'sec-fetch-site': 'cross-site' } })).status).toBe(200);
+    for (const site of ['same-origin', 'same-site', 'none']) {
+      expect((await send(app.port, '/aspose/v4.0/words/a.docx', { csrf: false, headers: { 'sec-fetch-site': site } })).status).toBe(200);
+    }
+    expect((await send(app.port, '/aspose/v4.0/words/a.docx', { csrf: false })).status).toBe(200);
+  });
+
   describe('sdkTokenEndpoint (an official SDK pointed at the proxy)', () => {
     it("answers the SDK's token request with the placeholder, sends nothing upstream, and lets its placeholder bearer through CSRF", async () => {
       await withApp({ allow: ALLOW, sdkTokenEndpoint: true }, async (other) => {
@@ -557,6 +585,20 @@ describe.each(FRAMEWORKS)('asposeProxy browser safety on %s', (framework) => {
         body: 'x',
       });
       expect([call.status, call.json().error.code]).toEqual([403, 'ERR_ASPOSE_PROXY_CSRF']);
+    });
+  });
+
+  it('answers with its own framing whatever a middleware in front set: no stale Content-Length or Transfer-Encoding', async () => {
+    const front = { 'content-length': '5', 'transfer-encoding': 'chunked', 'content-encoding': 'gzip', 'x-front': 'kept' };
+    await withApp({ allow: ALLOW, frontHeaders: front }, async (other) => {
+      // Twice on one connection would show a desync; node:http's parser already refuses both framings at once.
+      const ok = await send(other.port, '/aspose/v4.0/words/report.docx');
+      expect(ok.status).toBe(200);
+      expect(ok.json().Document.FileName).toBe('report.docx');
+      expect(ok.headers['x-front']).toBe('kept');
+      expect(ok.headers['content-encoding']).toBeUndefined();
+      const refused = await send(other.port, '/aspose/v4.0/secret/x');
+      expect([refused.status, refused.json().error.code]).toEqual([403, 'ERR_ASPOSE_PROXY_FORBIDDEN']);
     });
   });
 

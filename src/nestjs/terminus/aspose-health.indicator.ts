@@ -53,7 +53,11 @@ export interface AsposeHealthDownDetails extends Record<string, unknown> {
   reason: AsposeHealthDownReason;
   /** The error code (`ERR_ASPOSE_AUTH_REFUSED`…), when an error said it. */
   code?: string;
-  /** The error's message: what happened and what to do. This library's messages never hold a secret or a token. */
+  /**
+   * What happened, in a fixed sentence per `reason`: `/health` is often
+   * public, so the error's own message (which can name the token endpoint and
+   * quote its answer) stays in the server's logs.
+   */
   message: string;
   /** The OAuth 2.0 `error` field from the token endpoint, such as `invalid_client`. */
   oauthError?: string;
@@ -186,13 +190,25 @@ export class AsposeHealthIndicator {
   }
 }
 
+/** The sentence a down check says for each reason. */
+const DOWN_MESSAGES: Record<AsposeHealthDownReason, string> = {
+  refused: 'The Aspose token endpoint refused the credentials',
+  'rate-limited': 'Aspose token requests are held back after refusals or a rate limit',
+  unavailable: 'The Aspose token endpoint is unavailable',
+  'invalid-response': 'The Aspose token endpoint answered with something that is not a usable token',
+  timeout: 'No Aspose access token in time',
+  misconfigured: 'The Aspose client is misconfigured',
+  closed: 'The Aspose client is closed',
+};
+
 /** The down details of an error from the token layer. */
 function downDetails(error: AsposeError): AsposeHealthDownDetails {
   const details: AsposeHealthDownDetails = {
     reason: error instanceof AsposeAuthError ? REASONS[error.code] : error instanceof AsposeAbortError ? 'closed' : 'misconfigured',
     code: error.code,
-    message: error.message,
+    message: '',
   };
+  details.message = DOWN_MESSAGES[details.reason];
   if (error instanceof AsposeAuthError) {
     if (error.oauthError !== undefined) details.oauthError = error.oauthError;
     if (error.retryAt !== undefined) details.retryAt = new Date(error.retryAt).toISOString();
