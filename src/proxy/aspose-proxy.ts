@@ -14,7 +14,15 @@ import {
 } from './header-filter.js';
 import { checkTarget, isTokenEndpoint } from './path-guard.js';
 import { ProxyExchange, RequestState, type ExchangeHooks } from './proxy-exchange.js';
-import { delegatedFailure, internalError, PROXY_ERROR_STATUS, refusalError, sendProxyError, type AsposeProxyErrorCode, type ProxyRefusalCode } from './proxy-errors.js';
+import {
+  delegatedFailure,
+  internalError,
+  PROXY_ERROR_STATUS,
+  refusalError,
+  sendProxyError,
+  type AsposeProxyErrorCode,
+  type ProxyRefusalCode,
+} from './proxy-errors.js';
 import { proxyChannel, type AsposeProxyEvent } from './proxy-report.js';
 import { compileRateLimit, type AsposeProxyRateLimit } from './rate-limit.js';
 import { hasRequestBody, RequestBody } from './request-body.js';
