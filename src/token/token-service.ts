@@ -629,9 +629,11 @@ export class TokenService {
             : withAttempts(error, attempt);
         // Retries spent on a failing endpoint: hold every token request back for a while, or the
         // next call would spend as many again (and the next, and the next: a retry storm).
-        const final = result.transient && !this.closed ? this.#outage.recordFailure(gaveUp, Date.now(), o.maxDelayMs) : gaveUp;
+        const failedAt = Date.now();
+        const final = result.transient && !this.closed ? this.#outage.recordFailure(gaveUp, failedAt, o.maxDelayMs) : gaveUp;
         this.#log('error', `Aspose access token request failed: ${final.message}`);
-        this.#lockoutStarted(final);
+        // Judged at the moment of the failure, not after the log line: a short hold is still a hold.
+        this.#lockoutStarted(final, failedAt);
         throw final;
       }
       const backoff = Math.random() * Math.min(o.maxDelayMs, o.minDelayMs * 2 ** (attempt - 1));
@@ -647,9 +649,9 @@ export class TokenService {
    * ahead), that hold is a lockout, announced on the lockout channel. Its end is
    * announced by {@link #lockoutEnded} when the next token request goes.
    */
-  #lockoutStarted(error: AsposeAuthError): void {
+  #lockoutStarted(error: AsposeAuthError, decidedAt: number = Date.now()): void {
     const until = error.retryAt;
-    if (until === undefined || until <= Date.now() || this.closed) return;
+    if (until === undefined || until <= decidedAt || this.closed) return;
     const code = error.code;
     this.#lockout = { until, code, status: error.status };
     if (tokenLockoutChannel.hasSubscribers) {
