@@ -4,7 +4,7 @@
 import { Agent, request } from 'undici';
 import wordsSdk from 'asposewordscloud';
 import { AsposeClient } from '../dist/esm/index.js';
-import { startServerProcess, timed, median, table } from './lib.mjs';
+import { fetchRawToken, startServerProcess, timed, median, table } from './lib.mjs';
 
 const { WordsApi, GetDocumentRequest } = wordsSdk;
 const HERD = Number(process.env.BENCH_HERD ?? 1000);
@@ -59,16 +59,7 @@ table(
 
 // 2. Per-call cost, interleaved rounds so drift hits every arm alike.
 const rawAgent = new Agent();
-const fixed = (
-  await (
-    await request(`${server.url}/connect/token`, {
-      method: 'POST',
-      dispatcher: rawAgent,
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: creds.clientId, client_secret: creds.clientSecret }).toString(),
-    })
-  ).body.json()
-).access_token;
+const fixed = await fetchRawToken(server.url, creds, rawAgent);
 const rawHeaders = { authorization: `Bearer ${fixed}`, accept: 'application/json' };
 const client = new AsposeClient(creds);
 const api = new WordsApi(creds.clientId, creds.clientSecret, creds.baseUrl);

@@ -1,6 +1,7 @@
 // Shared bench helpers: a stand-in in a child process, interleaved timing rounds, markdown tables.
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { request } from 'undici';
 
 /** Starts bench/server.mjs and returns { url, clientId, clientSecret, call(cmd), close() }. */
 export function startServerProcess(env = {}) {
@@ -62,4 +63,18 @@ export function table(headers, rows) {
   console.log(line(headers.map(() => '---')));
   for (const r of rows) console.log(line(r));
   console.log();
+}
+
+/**
+ * A token fetched by hand from the stand-in at `origin`, with no library in the way: what the raw-undici and
+ * hand-written arms send as their fixed `Authorization`.
+ */
+export async function fetchRawToken(origin, { clientId, clientSecret }, dispatcher) {
+  const res = await request(`${origin}/connect/token`, {
+    method: 'POST',
+    dispatcher,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }).toString(),
+  });
+  return (await res.body.json()).access_token;
 }

@@ -12,7 +12,7 @@ import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-tra
 import { Agent, request } from 'undici';
 import { AsposeClient } from '../dist/esm/index.js';
 import { asposeResendAttributes, instrumentAsposeAuth } from '../dist/esm/otel/index.js';
-import { median, startServerProcess, table, timed } from './lib.mjs';
+import { fetchRawToken, median, startServerProcess, table, timed } from './lib.mjs';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 3000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
@@ -46,16 +46,7 @@ undiciSpans.disable();
 const server = await startServerProcess();
 const creds = { clientId: server.clientId, clientSecret: server.clientSecret, baseUrl: server.url };
 const rawAgent = new Agent();
-const fixed = (
-  await (
-    await request(`${server.url}/connect/token`, {
-      method: 'POST',
-      dispatcher: rawAgent,
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: creds.clientId, client_secret: creds.clientSecret }).toString(),
-    })
-  ).body.json()
-).access_token;
+const fixed = await fetchRawToken(server.url, creds, rawAgent);
 const rawHeaders = { authorization: `Bearer ${fixed}`, accept: 'application/json' };
 const client = new AsposeClient(creds);
 

@@ -24,28 +24,20 @@ import Fastify from 'fastify';
 import fastifyHttpProxy from '@fastify/http-proxy';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import Koa from 'koa';
-import { Agent, request } from 'undici';
+import { Agent } from 'undici';
 import { AsposeClient } from '../dist/esm/index.js';
 import { asposeAuth, asposeProxy } from '../dist/esm/express/index.js';
 import { asposeProxy as koaProxy } from '../dist/esm/koa/index.js';
 import { asposeAuth as fastifyAuth, asposeProxy as fastifyProxy } from '../dist/esm/fastify/index.js';
 import { asposeProxyListener } from '../dist/esm/node/index.js';
+import { fetchRawToken } from './lib.mjs';
 
 const base = process.env.STAND_IN_URL;
 const arm = process.env.ARM;
 const allow = ['GET /v4.0/words/', 'GET /__stand-in/'];
 const client = new AsposeClient({ clientId: process.env.CLIENT_ID, clientSecret: process.env.CLIENT_SECRET, baseUrl: base });
 const agent = new Agent();
-const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: process.env.CLIENT_ID, client_secret: process.env.CLIENT_SECRET });
-const token = await (
-  await request(`${base}/connect/token`, {
-    method: 'POST',
-    dispatcher: agent,
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: form.toString(),
-  })
-).body.json();
-const fixed = `Bearer ${token.access_token}`;
+const fixed = `Bearer ${await fetchRawToken(base, { clientId: process.env.CLIENT_ID, clientSecret: process.env.CLIENT_SECRET }, agent)}`;
 const signedIn = (req) => req.headers['x-user'] === 'bench';
 
 /** The thinnest forwarder: undici stream() to the stand-in, a fixed header, the answer piped back as it is. */

@@ -15,7 +15,7 @@
 //   the token: with latency, a proxy costs the latency it adds.
 import os from 'node:os';
 import { Agent, request } from 'undici';
-import { startChildProcess, startServerProcess, timed, median, table } from './lib.mjs';
+import { fetchRawToken, startChildProcess, startServerProcess, timed, median, table } from './lib.mjs';
 
 const CALLS = Number(process.env.BENCH_PROXY_CALLS ?? 3000);
 const ROUNDS = Number(process.env.BENCH_PROXY_ROUNDS ?? 5);
@@ -47,17 +47,7 @@ const apps = new Map();
 for (const [arm] of ARMS) apps.set(arm, await startChildProcess('./proxy-app.mjs', { ...env, ARM: arm }));
 
 const agent = new Agent();
-const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: server.clientId, client_secret: server.clientSecret });
-const token = (
-  await (
-    await request(`${server.url}/connect/token`, {
-      method: 'POST',
-      dispatcher: agent,
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: form.toString(),
-    })
-  ).body.json()
-).access_token;
+const token = await fetchRawToken(server.url, server, agent);
 const directHeaders = { authorization: `Bearer ${token}`, accept: 'application/json' };
 const proxyHeaders = { 'x-user': 'bench', accept: 'application/json' };
 
