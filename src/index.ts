@@ -6,6 +6,7 @@
  */
 export { TokenService, type GetTokenOptions, type TokenServiceStatus, type TokenStats } from './token/token-service.js';
 export { AccessToken } from './token/access-token.js';
+export { memoryTokenStore, type AsposeTokenStore, type AsposeTokenStoreSetOptions } from './token/token-store.js';
 export {
   AsposeClient,
   type AsposeCloseOptions,

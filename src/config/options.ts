@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import type { AsposeTokenStore } from '../token/token-store.js';
 
 /**
  * How requests are authenticated.
@@ -150,6 +151,19 @@ export interface TokenServiceOptions {
    * by `close()`. A dispatcher you pass stays yours to close.
    */
   dispatcher?: AsposeDispatcher;
+  /**
+   * Fleet mode: a store shared by every process using these credentials, such as
+   * `redisTokenStore(client)` from `aspose-cloud-auth/redis` (or your own
+   * {@link AsposeTokenStore}). The processes then share one token, one fetch when they
+   * start cold, one renewal after a 401, one refresh ahead of expiry, and every lockout,
+   * refusal backoff and outage hold, so that the fleet as a whole stays within
+   * Aspose's rule of 5 refused token requests. Each process keeps its own cache in
+   * front: in steady state a call never touches the store. Entries are encrypted with
+   * a key derived from the client secret. A store that fails, hangs or is flushed never
+   * fails a call: the process fetches its own tokens (logged once) until it answers
+   * again. Used with `auth: 'client_credentials'` only.
+   */
+  store?: AsposeTokenStore;
   /**
    * Where to log token fetches, refreshes and failures. Default: nowhere. A logger that throws
    * is ignored: it never changes the outcome of a call.

@@ -8,6 +8,7 @@
  */
 import { AsposeConfigError, type ConfigIssue } from '../errors/errors.js';
 import { redact } from '../errors/redact.js';
+import { storeProblem, type AsposeTokenStore } from '../token/token-store.js';
 import {
   AUTH_MODES,
   DEFAULT_BASE_URL,
@@ -52,6 +53,8 @@ interface TokenSettingsBase {
   /** Where token requests go; undefined: the service's own agent. */
   readonly dispatcher: AsposeDispatcher | undefined;
   readonly logger: AsposeLogger | undefined;
+  /** Fleet mode's shared store, checked to have its three methods; undefined without one. */
+  readonly store: AsposeTokenStore | undefined;
 }
 
 /**
@@ -240,6 +243,7 @@ function tokenSettings(options: TokenServiceOptions, issues: Issues): TokenSetti
     },
     dispatcher: options.dispatcher,
     logger: options.logger,
+    store: tokenStore(options.store, issues),
   };
   switch (auth) {
     case 'client_credentials':
@@ -251,6 +255,17 @@ function tokenSettings(options: TokenServiceOptions, issues: Issues): TokenSetti
     default:
       return undefined;
   }
+}
+
+/** The `store` option, checked to be a store (the problem is recorded otherwise). */
+function tokenStore(store: unknown, issues: Issues): AsposeTokenStore | undefined {
+  if (store === undefined) return undefined;
+  const problem = storeProblem(store);
+  if (problem) {
+    issues.add('store', problem);
+    return undefined;
+  }
+  return store as AsposeTokenStore;
 }
 
 function clientSettings(options: AsposeClientOptions, issues: Issues): ClientSettings {

@@ -345,6 +345,16 @@ const AUTH_ERRORS = {
   ERR_ASPOSE_AUTH_RATE_LIMITED: AsposeAuthRateLimitedError,
 } as const satisfies Record<AsposeAuthErrorCode, new (message: string, details?: AsposeAuthErrorDetails) => AsposeAuthError>;
 
+/** True when `code` names one of the {@link AsposeAuthError} classes. @internal */
+export function isAuthErrorCode(code: string): code is AsposeAuthErrorCode {
+  return Object.hasOwn(AUTH_ERRORS, code);
+}
+
+/** A new {@link AsposeAuthError} of the class `code` names. @internal */
+export function authErrorOfCode(code: AsposeAuthErrorCode, message: string, details: AsposeAuthErrorDetails): AsposeAuthError {
+  return new AUTH_ERRORS[code](message, details);
+}
+
 /**
  * A new error of the class of `like` (the same code), with a new message, and
  * its details but for `changes`: how the token layer adds what it knows

@@ -1,6 +1,15 @@
 import { inspect } from 'node:util';
 import { Agent } from '../http/undici.js';
-import { authErrorLike, AsposeAbortError, AsposeAuthError, AsposeAuthUnavailableError, AsposeConfigError, type AsposeError } from '../errors/errors.js';
+import {
+  authErrorLike,
+  authErrorOfCode,
+  isAuthErrorCode,
+  AsposeAbortError,
+  AsposeAuthError,
+  AsposeAuthUnavailableError,
+  AsposeConfigError,
+  type AsposeError,
+} from '../errors/errors.js';
 import type { AsposeAuthMode, AsposeDispatcher, AsposeLogger, TokenServiceOptions } from '../config/options.js';
 import { resolveTokenSettings, type ApiTarget, type TokenSettings } from '../config/settings.js';
 import { AccessToken } from './access-token.js';
@@ -17,6 +26,7 @@ import {
   type AsposeTokenRefreshReason,
 } from '../diagnostics/channels.js';
 import { traceTokenRequest } from '../diagnostics/token-trace.js';
+import { FleetStore, StoreUnavailable, type FleetPair, type SharedHold, type SharedPairState, type SharedToken } from './fleet-store.js';
 
 /** Options of {@link TokenService.getToken}. */
 export interface GetTokenOptions {
@@ -44,6 +54,8 @@ export interface TokenStats {
    * or the hold after a failing token endpoint (`ERR_ASPOSE_AUTH_UNAVAILABLE`) held them back.
    */
   heldBack: number;
+  /** Tokens taken from the shared `store` (fleet mode), where another process had fetched them, instead of a token request. */
+  fromStore: number;
 }
 
 /**
@@ -69,6 +81,12 @@ export interface TokenServiceStatus {
   heldBack: AsposeAuthError | undefined;
   /** True after `close()`. */
   closed: boolean;
+  /**
+   * Fleet mode: `ok` while the shared `store` answers, `unavailable` after it
+   * failed (the process fetches its own tokens until it answers again);
+   * undefined without a store.
+   */
+  store: 'ok' | 'unavailable' | undefined;
 }
 
 /** When a cached token stops being fresh and stops being usable. */
@@ -79,7 +97,12 @@ interface CachedToken {
   refreshAt: number;
   /** From here on, callers wait for a new token: this one could expire in flight. */
   staleAt: number;
+  /** Fleet mode: where the token is shared and its sealed entry, for compare-and-delete on a 401. */
+  shared?: { pair: FleetPair; entry: string };
 }
+
+/** Fleet mode: how often a process waiting for another's token fetch looks at the store (plus up to as much jitter). */
+const FLEET_POLL_MS = 20;
 
 /** Lifetime assumed when the token endpoint gives neither `expires_in` nor a JWT `exp`. */
 const FALLBACK_LIFETIME_MS = 300_000;
@@ -177,7 +200,13 @@ export class TokenService {
   #declineLogged = false;
   /** The hold announced on the lockout channel and not yet over: its `end` goes out with the next token request. */
   #lockout: Pick<AsposeTokenLockoutMessage, 'until' | 'code' | 'status'> | undefined;
-  readonly #stats: TokenStats = { requests: 0, tokensIssued: 0, refreshesAhead: 0, invalidations: 0, failures: 0, heldBack: 0 };
+  readonly #stats: TokenStats = { requests: 0, tokensIssued: 0, refreshesAhead: 0, invalidations: 0, failures: 0, heldBack: 0, fromStore: 0 };
+  /** Fleet mode: the shared store, bounded and sealed; undefined without a `store`. */
+  readonly #fleet: FleetStore | undefined;
+  /** Fleet mode: the compare-and-delete of the shared token a 401 dropped, awaited before the store is read again. */
+  #pendingDrop: Promise<void> | undefined;
+  /** The last few token values dropped on a 401, never taken back from the store. */
+  readonly #dropped: string[] = [];
 
   /**
    * @throws {AsposeConfigError} naming every missing or malformed option.
@@ -193,6 +222,10 @@ export class TokenService {
     this.#refusalPolicy = settings.refusalBackoff;
     this.#dispatcher = settings.dispatcher;
     this.#logger = settings.logger;
+    this.#fleet =
+      settings.store && settings.auth === 'client_credentials'
+        ? new FleetStore(settings.store, settings.tokenUrl, (level, message) => this.#log(level, message))
+        : undefined;
     if (settings.auth === 'static') {
       const value = settings.accessToken;
       const now = Date.now();
@@ -251,6 +284,7 @@ export class TokenService {
       fetching: this.#inflight !== undefined,
       heldBack: this.#credentials === undefined ? undefined : last ? this.#heldBack(last.state, now) : this.#heldBackService(now),
       closed: this.closed,
+      store: this.#fleet === undefined ? undefined : this.#fleet.down ? 'unavailable' : 'ok',
     };
   }
 
@@ -352,7 +386,13 @@ export class TokenService {
     }
     this.#lastInvalidatedAt = now;
     this.#declineLogged = false;
+    const dropped = this.#current;
     this.#current = undefined;
+    this.#dropped.push(dropped.token.value);
+    if (this.#dropped.length > 4) this.#dropped.shift();
+    // Fleet mode: drop the shared token too, if it is still this one (another process may have
+    // renewed it already); the next fetch waits for this before it reads the store.
+    if (dropped.shared && this.#fleet) this.#pendingDrop = this.#fleet.dropToken(dropped.shared.pair, dropped.shared.entry).catch(() => {});
     this.#stats.invalidations++;
     this.#log('debug', 'Aspose access token invalidated (the API answered 401)');
     if (tokenInvalidateChannel.hasSubscribers) tokenInvalidateChannel.publish({ service: this, tokenUrl: safeUrl(this.#opts.tokenUrl) });
@@ -450,7 +490,7 @@ export class TokenService {
     const why = this.#current ? 'refreshed ahead of expiry' : this.#stats.tokensIssued > 0 ? 'renewed' : 'obtained';
     // For the refresh channel: only invalidate() drops a token but close(), which ends fetching.
     const reason: AsposeTokenRefreshReason = force ? 'forced' : this.#current ? 'expiring' : this.#stats.tokensIssued > 0 ? 'after-401' : 'first';
-    const p = this.#fetchWithRetry(why, reason, credentials).finally(() => {
+    const p = (this.#fleet ? this.#fetchViaFleet(this.#fleet, why, reason, credentials) : this.#fetchWithRetry(why, reason, credentials)).finally(() => {
       if (this.#inflight === p) this.#inflight = undefined;
     });
     this.#inflight = p;
@@ -529,7 +569,183 @@ export class TokenService {
     return { credentials, pair };
   }
 
-  async #fetchWithRetry(why: string, reason: AsposeTokenRefreshReason, source: CredentialSource): Promise<CachedToken> {
+  /**
+   * Fleet mode: one fetch for every process sharing the store. Takes the
+   * shared token when there is a good one; else takes the pair's lease and
+   * fetches (sharing the token, or the hold its failure puts on the pair);
+   * else waits for the process holding the lease, looking at the store every
+   * {@link FLEET_POLL_MS} ms, and takes the lease over if it expires (its
+   * holder died). A hold another process shared holds this one back too.
+   * A failing store, or a wait longer than twice `tokenTimeoutMs`, and the
+   * process fetches on its own.
+   */
+  async #fetchViaFleet(fleet: FleetStore, why: string, reason: AsposeTokenRefreshReason, source: CredentialSource): Promise<CachedToken> {
+    let read: { credentials: ClientCredentials; pair: PairState };
+    try {
+      read = await this.#readCredentials(source);
+    } catch {
+      // Fails the same way there, with its stats and log line.
+      return this.#fetchWithRetry(why, reason, source);
+    }
+    const { credentials, pair } = read;
+    const fp = fleet.pair(credentials);
+    const current = this.#current;
+    const leaseMs = this.#opts.tokenTimeoutMs;
+    const giveUpAt = Date.now() + 2 * this.#opts.tokenTimeoutMs;
+    try {
+      if (this.#pendingDrop) await this.#pendingDrop;
+      for (;;) {
+        if (this.closed) throw closedError();
+        const shared = await fleet.readToken(fp);
+        if (shared && this.#acceptable(shared.token, current, reason)) return this.#adopt(shared.token, shared.entry, fp, pair);
+        await this.#applyShared(fleet, fp, pair);
+        const lease = await fleet.takeLease(fp, leaseMs);
+        if (lease !== undefined) return await this.#fetchHoldingLease(fleet, fp, lease, pair, current, why, reason, source);
+        if (Date.now() >= giveUpAt) {
+          this.#log('warn', `Aspose fleet mode: another process has held the token fetch for over ${2 * leaseMs} ms (twice tokenTimeoutMs); fetching alone`);
+          break;
+        }
+        await sleep(FLEET_POLL_MS + Math.random() * FLEET_POLL_MS, this.#closed.signal);
+      }
+    } catch (err) {
+      if (!(err instanceof StoreUnavailable)) throw err;
+    }
+    return this.#fetchWithRetry(why, reason, source);
+  }
+
+  /** Fleet mode, holding the lease: one last look at the store, then the fetch, then sharing its outcome. */
+  async #fetchHoldingLease(
+    fleet: FleetStore,
+    fp: FleetPair,
+    lease: string,
+    pair: PairState,
+    current: CachedToken | undefined,
+    why: string,
+    reason: AsposeTokenRefreshReason,
+    source: CredentialSource,
+  ): Promise<CachedToken> {
+    const release = () => void fleet.releaseLease(fp, lease).catch(() => {});
+    let cached: CachedToken;
+    try {
+      // The process before may have shared its token (or its failure) and let the lease go just now.
+      const again = await fleet.readToken(fp);
+      if (again && this.#acceptable(again.token, current, reason)) {
+        release();
+        return this.#adopt(again.token, again.entry, fp, pair);
+      }
+      await this.#applyShared(fleet, fp, pair);
+      const renew = () => fleet.renewLease(fp, lease, this.#opts.tokenTimeoutMs).catch(() => {});
+      cached = await this.#fetchWithRetry(why, reason, source, renew);
+    } catch (err) {
+      if (err instanceof AsposeAuthError) await this.#shareState(fleet, fp, pair, err).catch(() => {});
+      release();
+      throw err;
+    }
+    try {
+      const entry = await fleet.writeToken(fp, cached.token, cached.staleAt - Date.now());
+      cached.shared = { pair: fp, entry };
+      await this.#shareState(fleet, fp, pair, undefined);
+    } catch {
+      // The store failed (logged once): the token is still good for this process.
+    }
+    release();
+    return cached;
+  }
+
+  /** A shared token this process may take now: not one a 401 dropped here, not stale, and newer than the current one when that is being replaced. */
+  #acceptable(t: SharedToken, current: CachedToken | undefined, reason: AsposeTokenRefreshReason): boolean {
+    if (this.#dropped.includes(t.value)) return false;
+    const skew = Math.min(Math.max(0, t.expiresAt - t.obtainedAt) * 0.05, this.#opts.expirySkewMs);
+    if (Date.now() >= t.expiresAt - skew) return false;
+    if (current && (reason === 'expiring' || reason === 'forced')) return t.value !== current.token.value && t.expiresAt > current.token.expiresAt;
+    return true;
+  }
+
+  /** Takes a token another process fetched, as if this one had: the holds on the pair end. */
+  #adopt(t: SharedToken, entry: string, fp: FleetPair, pair: PairState): CachedToken {
+    const cached = this.#cache(new AccessToken(t.value, t.tokenType, t.expiresAt, t.obtainedAt));
+    cached.shared = { pair: fp, entry };
+    pair.recordSuccess();
+    this.#outage.recordSuccess();
+    this.#serviceWindow = undefined;
+    this.#backgroundRetryAt = 0;
+    this.#stats.fromStore++;
+    if (this.#lockout) this.#lockoutEnded();
+    this.#log('debug', `Aspose access token taken from the token store (fleet mode); valid ${Math.round((t.expiresAt - Date.now()) / 1000)} s more`);
+    return cached;
+  }
+
+  /**
+   * Reads what the fleet has met with this pair (refusals, lockout, outage,
+   * `Retry-After`) into this process's state, so that {@link #heldBack}
+   * holds it back as if it had met it itself.
+   */
+  async #applyShared(fleet: FleetStore, fp: FleetPair, pair: PairState): Promise<void> {
+    const state = await fleet.readState(fp);
+    if (!state) return;
+    const max = this.#refusalPolicy.maxRequests;
+    const merged = [...new Set([...pair.refusedAt, ...state.refusedAt])].sort((a, b) => a - b).slice(-max);
+    pair.refusedAt.splice(0, pair.refusedAt.length, ...merged);
+    pair.consecutiveRefusals = Math.max(pair.consecutiveRefusals, state.consecutiveRefusals);
+    const h = state.hold;
+    const now = Date.now();
+    if (!h || h.retryAt <= now) return;
+    const error = sharedHoldError(h);
+    if (!error) return;
+    let adopted = false;
+    if (h.kind === 'refusal' && (pair.refusal?.retryAt ?? 0) < h.retryAt) {
+      pair.refusal = error;
+      adopted = true;
+    } else if (h.kind === 'lockout' && (pair.lockout?.until ?? 0) < h.retryAt) {
+      pair.lockout = { until: h.retryAt, askedMs: h.askedMs ?? h.retryAt - now, answer: error };
+      adopted = true;
+    } else if (h.kind === 'service' && (this.#serviceWindow?.until ?? 0) < h.retryAt) {
+      this.#serviceWindow = { until: h.retryAt, askedMs: h.askedMs ?? h.retryAt - now, answer: error };
+      adopted = true;
+    } else if (h.kind === 'outage' && this.#outage.endsAt < h.retryAt) {
+      this.#outage.failure = error;
+      this.#outage.consecutiveFailures = Math.max(this.#outage.consecutiveFailures, h.failures ?? 1);
+      adopted = true;
+    }
+    if (adopted) {
+      this.#log('warn', `Aspose token requests held back, as another process sharing the token store found: ${error.message}`);
+      this.#lockoutStarted(error, now);
+    }
+  }
+
+  /** Shares this pair's refusals, and the hold `error` (the fetch's failure) puts on it, with the fleet. */
+  async #shareState(fleet: FleetStore, fp: FleetPair, pair: PairState, error: AsposeAuthError | undefined): Promise<void> {
+    const now = Date.now();
+    let hold: SharedHold | undefined;
+    if (error?.retryAt !== undefined && error.retryAt > now) {
+      const code = error.code;
+      const kind: SharedHold['kind'] =
+        code === 'ERR_ASPOSE_AUTH_REFUSED' || code === 'ERR_ASPOSE_AUTH_INVALID_RESPONSE'
+          ? 'refusal'
+          : code === 'ERR_ASPOSE_AUTH_UNAVAILABLE'
+            ? 'outage'
+            : error.status === 429
+              ? 'lockout'
+              : 'service';
+      const window = kind === 'lockout' ? pair.lockout : kind === 'service' ? this.#serviceWindow : undefined;
+      hold = {
+        kind,
+        retryAt: error.retryAt,
+        code,
+        status: error.status,
+        message: error.message,
+        oauthError: error.oauthError,
+        askedMs: window?.askedMs,
+        failures: kind === 'outage' ? this.#outage.consecutiveFailures : undefined,
+      };
+    }
+    const state: SharedPairState = { refusedAt: [...pair.refusedAt], consecutiveRefusals: pair.consecutiveRefusals, hold };
+    const lastRefusal = pair.refusedAt.length > 0 ? pair.refusedAt[pair.refusedAt.length - 1] + this.#refusalPolicy.windowMs : 0;
+    const until = Math.max(hold?.retryAt ?? 0, lastRefusal, now + 1_000);
+    await fleet.writeState(fp, state, until - now);
+  }
+
+  async #fetchWithRetry(why: string, reason: AsposeTokenRefreshReason, source: CredentialSource, beforeRetry?: () => Promise<void>): Promise<CachedToken> {
     const o = this.#opts;
     const started = Date.now();
     for (let attempt = 0; ;) {
@@ -560,6 +776,8 @@ export class TokenService {
         await sleep(wait, this.#closed.signal);
         continue;
       }
+      // Fleet mode: keep the lease for the next request of this fetch.
+      if (attempt > 0 && beforeRetry) await beforeRetry();
       attempt++;
       this.#stats.requests++;
       if (this.#lockout) this.#lockoutEnded();
@@ -717,6 +935,12 @@ export class TokenService {
   [inspect.custom](): string {
     return `TokenService ${inspect(this.toJSON())}`;
   }
+}
+
+/** The error a hold another process shared stands for, with its code, status and message. */
+function sharedHoldError(h: SharedHold): AsposeAuthError | undefined {
+  if (!isAuthErrorCode(h.code)) return undefined;
+  return authErrorOfCode(h.code, h.message, { status: h.status, oauthError: h.oauthError, attempts: 0, retryAt: h.retryAt });
 }
 
 function closedError(): AsposeAuthError {
