@@ -89,7 +89,7 @@ export function redisTokenStore(client: RedisLikeClient, options: RedisTokenStor
         sent = send(args);
       } catch (err) {
         clearTimeout(timer);
-        return reject(err as Error);
+        return reject(asError(err));
       }
       sent.then(
         (value) => {
@@ -98,7 +98,7 @@ export function redisTokenStore(client: RedisLikeClient, options: RedisTokenStor
         },
         (err: unknown) => {
           clearTimeout(timer);
-          reject(err as Error);
+          reject(asError(err));
         },
       );
     });
@@ -119,4 +119,8 @@ export function redisTokenStore(client: RedisLikeClient, options: RedisTokenStor
       return Number(reply) === 1;
     },
   };
+}
+
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
 }

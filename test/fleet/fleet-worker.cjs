@@ -1,4 +1,5 @@
 'use strict';
+/* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS script: it loads the CommonJS build */
 /**
  * One process of a fleet (fleet-mode.test.ts and bench/fleet.bench.mjs start
  * several): an AsposeClient from the built package, sharing its token store

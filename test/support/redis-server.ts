@@ -57,7 +57,7 @@ export class RedisServer {
     let out = '';
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`redis-server did not start within 10 s:\n${out}`)), 10_000);
-      child.stdout!.on('data', (chunk: Buffer) => {
+      child.stdout.on('data', (chunk: Buffer) => {
         out += chunk.toString();
         if (out.includes('Ready to accept connections')) {
           clearTimeout(timer);
@@ -69,8 +69,8 @@ export class RedisServer {
         reject(new Error(`redis-server exited with ${code}:\n${out}`));
       });
     });
-    child.stdout!.resume();
-    child.stderr!.resume();
+    child.stdout.resume();
+    child.stderr.resume();
   }
 
   /** Stops the server (SIGKILL: as abrupt as a crash), resolving once it has exited. */
