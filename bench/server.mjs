@@ -31,6 +31,10 @@ process.on('message', (msg) => {
   else if (msg === 'reset') {
     standIn.resetCounters();
     process.send({ id: 'reset' });
+  } else if (msg?.cmd === 'token-latency') {
+    // The next msg.times token requests are answered after msg.ms: a token endpoint across a network.
+    standIn.failToken({ kind: 'delay', ms: msg.ms }, msg.times);
+    process.send({ id: 'token-latency' });
   } else if (msg === 'revoke') {
     standIn.revoke();
     process.send({ id: 'revoke' });
