@@ -62,3 +62,6 @@ export declare class VaultModule {}
 export declare class ReportsService {
   format(name: string): Promise<string>;
 }
+export { redisTokenStore, type RedisLikeClient } from 'aspose-cloud-auth/redis';
+/** An app's injection token for its connected Redis client (fleet mode examples). */
+export const REDIS = Symbol('REDIS');
