@@ -83,7 +83,12 @@ export function redisTokenStore(client: RedisLikeClient, options: RedisTokenStor
   };
   const bounded = (args: string[]): Promise<unknown> =>
     new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`Redis ${args[0]} got no answer within ${timeoutMs} ms (commandTimeoutMs)`)), timeoutMs);
+      // Rejected from setImmediate, after the poll phase: when this process's own event loop was
+      // stalled (a GC pause, a burst of work), an answer that arrived meanwhile is read first.
+      const timer = setTimeout(
+        () => setImmediate(() => reject(new Error(`Redis ${args[0]} got no answer within ${timeoutMs} ms (commandTimeoutMs)`))),
+        timeoutMs,
+      );
       let sent: Promise<unknown>;
       try {
         sent = send(args);

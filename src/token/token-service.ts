@@ -599,6 +599,12 @@ export class TokenService {
         const shared = await fleet.readToken(fp);
         if (shared && this.#acceptable(shared.token, current, reason)) return this.#adopt(shared.token, shared.entry, fp, pair);
         await this.#applyShared(fleet, fp, pair);
+        // A hold another process shared: fail now, as it would have.
+        const held = this.#heldBack(pair, Date.now());
+        if (held) {
+          this.#stats.heldBack++;
+          throw held;
+        }
         const lease = await fleet.takeLease(fp, leaseMs);
         if (lease !== undefined) return await this.#fetchHoldingLease(fleet, fp, lease, pair, current, why, reason, source);
         if (Date.now() >= giveUpAt) {

@@ -29,6 +29,19 @@ beforeEach(async () => {
   standIn = await startAsposeStandIn();
 });
 afterEach(async () => {
+  // What a worker said about the store (down, back, a wait given up), shown to explain a count.
+  const logs = await Promise.all(
+    fleet
+      .filter((w) => !w.exited)
+      .map((w) =>
+        w.stats().then(
+          (st) => st.logs,
+          () => [] as string[],
+        ),
+      ),
+  );
+  const lines = logs.flat().filter((l) => l.includes('fleet mode'));
+  if (lines.length > 0) console.log(`fleet workers on the store:\n${lines.slice(0, 20).join('\n')}`);
   await Promise.all(fleet.map((w) => w.close()));
   fleet = [];
   await standIn.close();

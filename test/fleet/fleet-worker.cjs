@@ -53,7 +53,7 @@ async function main() {
     tokenTimeoutMs: Number(env.FLEET_TOKEN_TIMEOUT_MS || 10000),
     logger,
     ...extra,
-    store: redis ? redisTokenStore(redis.client) : undefined,
+    store: redis ? redisTokenStore(redis.client, { commandTimeoutMs: Number(env.FLEET_COMMAND_TIMEOUT_MS || 250) }) : undefined,
   };
   const client = new AsposeClient(options);
   const tokens = client.tokens;

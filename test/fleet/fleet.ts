@@ -55,6 +55,9 @@ export class FleetWorker {
         FLEET_CLIENT_SECRET: o.clientSecret,
         FLEET_TOKEN_TIMEOUT_MS: String(o.tokenTimeoutMs ?? 10_000),
         FLEET_OPTIONS: JSON.stringify(o.options ?? {}),
+        // Generous: 8 processes and this one share 2 cores, and a command that times out sends its
+        // process alone (by design), which would make the counts below depend on the machine's load.
+        FLEET_COMMAND_TIMEOUT_MS: '1500',
       },
     });
     this.ready = new Promise((resolve, reject) => {
@@ -76,8 +79,13 @@ export class FleetWorker {
     return this.#child.pid!;
   }
 
+  get exited(): boolean {
+    return this.#child.exitCode !== null || this.#child.signalCode !== null;
+  }
+
   ask<T>(cmd: string, args: Record<string, unknown> = {}): Promise<T> {
     const id = this.#next++;
+    if (this.exited) return Promise.reject(new Error(`fleet worker has exited: cannot ${cmd}`));
     return new Promise((resolve, reject) => {
       const onExit = () => reject(new Error(`fleet worker exited during ${cmd}`));
       this.#child.once('exit', onExit);
