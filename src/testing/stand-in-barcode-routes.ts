@@ -136,7 +136,8 @@ function byBody(needsTypes: boolean): StandInRouteHandler {
   return async (call) => {
     const body = await readJsonObject(call);
     if (!body) return call.res.statusCode;
-    if (needsTypes && (!Array.isArray(body.barcodeTypes) || body.barcodeTypes.length === 0)) return badRequest(call.res, "The 'barcodeTypes' field is required");
+    if (needsTypes && (!Array.isArray(body.barcodeTypes) || body.barcodeTypes.length === 0))
+      return badRequest(call.res, "The 'barcodeTypes' field is required");
     const base64 = stringOf(body.fileBase64);
     if (!base64) return badRequest(call.res, "The 'fileBase64' field is required");
     return recognized(call, Buffer.from(base64, 'base64'));

@@ -116,7 +116,8 @@ const wordsStatistics: StandInRouteHandler = async (call) => {
 /** `PUT /v4.0/words/convert?format=…`: the document (raw body or the form's `Document` part) converted. */
 const wordsConvert: StandInRouteHandler = async (call) => {
   const got = await readUpload(call.req, call.host);
-  if (got.kind === 'too-large') return sendProductError(call.res, 'words', 413, 'RequestEntityTooLarge', `The document is larger than the stand-in's ${call.host.maxBodyBytes} bytes`);
+  if (got.kind === 'too-large')
+    return sendProductError(call.res, 'words', 413, 'RequestEntityTooLarge', `The document is larger than the stand-in's ${call.host.maxBodyBytes} bytes`);
   if (got.kind === 'malformed') return sendProductError(call.res, 'words', 400, 'BadRequest', got.reason);
   if (got.bytes.length === 0) return sendProductError(call.res, 'words', 400, 'BadRequest', 'The document is empty');
   const format = call.url.searchParams.get('format');

@@ -121,7 +121,10 @@ export function minimalXlsx(caption: string): Buffer {
       'xl/_rels/workbook.xml.rels',
       `${XML}<Relationships xmlns="${RELS_NS}"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`,
     ],
-    ['xl/worksheets/sheet1.xml', `${XML}<worksheet xmlns="${ns}"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>${xmlText(caption)}</t></is></c></row></sheetData></worksheet>`],
+    [
+      'xl/worksheets/sheet1.xml',
+      `${XML}<worksheet xmlns="${ns}"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>${xmlText(caption)}</t></is></c></row></sheetData></worksheet>`,
+    ],
   ]);
 }
 

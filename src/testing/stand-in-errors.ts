@@ -22,13 +22,20 @@ export function productOf(path: string): StandInProduct {
 
 /**
  * Answers `status` with an error body in `product`'s shape:
- * - Words, Cells, Slides: `{"RequestId":…,"Error":{"Code","Message","Description","InnerError":{"RequestId","ErrorDateTime"}}}`;
+ * - Words, Cells, Slides: `{"RequestId":…,"Error":{"Code","Message","Description","DateTime"}}` (the Words SDK's `WordsApiErrorResponse`);
  * - PDF: `{"Code":status,"Message","Description","InnerError":{"RequestId","Date"}}`;
  * - BarCode v4, OCR: `{"requestId":…,"error":{"code","message","description","dateTime"}}`.
  *
  * @internal
  */
-export function sendProductError(res: ServerResponse, product: StandInProduct, status: number, code: string, message: string, description = 'Operation Failed.'): number {
+export function sendProductError(
+  res: ServerResponse,
+  product: StandInProduct,
+  status: number,
+  code: string,
+  message: string,
+  description = 'Operation Failed.',
+): number {
   const requestId = randomUUID();
   const now = new Date().toISOString();
   if (product === 'barcode' || product === 'ocr') {
@@ -37,7 +44,7 @@ export function sendProductError(res: ServerResponse, product: StandInProduct, s
   if (product === 'pdf') {
     return send(res, status, { Code: status, Message: message, Description: description, InnerError: { RequestId: requestId, Date: now } });
   }
-  return send(res, status, { RequestId: requestId, Error: { Code: code, Message: message, Description: description, InnerError: { RequestId: requestId, ErrorDateTime: now } } });
+  return send(res, status, { RequestId: requestId, Error: { Code: code, Message: message, Description: description, DateTime: now } });
 }
 
 /** 404 for a file not in storage, in `product`'s shape, worded as Aspose words it. @internal */

@@ -23,4 +23,7 @@ const ocrResult: StandInRouteHandler = ({ res, url, ocrTasks }) => {
 };
 
 /** @internal */
-export const OCR_ROUTES: readonly StandInRouteRow[] = [route(['POST'], '/v5.0/ocr/RecognizeImage', ocrSubmit), route(['GET'], '/v5.0/ocr/RecognizeImage', ocrResult)];
+export const OCR_ROUTES: readonly StandInRouteRow[] = [
+  route(['POST'], '/v5.0/ocr/RecognizeImage', ocrSubmit),
+  route(['GET'], '/v5.0/ocr/RecognizeImage', ocrResult),
+];

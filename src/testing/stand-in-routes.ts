@@ -23,11 +23,7 @@ export const STAND_IN_ROUTES: readonly StandInRouteRow[] = [...TEST_ROUTES, ...S
  *
  * @internal
  */
-export function findRoute(
-  rows: readonly StandInRouteRow[],
-  method: string,
-  path: string,
-): { handler: StandInRouteHandler; params: RouteParams } | undefined {
+export function findRoute(rows: readonly StandInRouteRow[], method: string, path: string): { handler: StandInRouteHandler; params: RouteParams } | undefined {
   for (const row of rows) {
     if (row.methods && !row.methods.includes(method)) continue;
     const params = matchRoute(row.pattern, path);

@@ -40,7 +40,8 @@ function upload(product: StandInProduct): StandInRouteHandler {
     const got = await readUpload(req, host);
     const path = storagePath(call, product, params.path, false);
     if (path === undefined) return res.statusCode;
-    if (got.kind === 'too-large') return sendProductError(res, product, 413, 'RequestEntityTooLarge', `The upload is larger than the stand-in's ${host.maxBodyBytes} bytes`);
+    if (got.kind === 'too-large')
+      return sendProductError(res, product, 413, 'RequestEntityTooLarge', `The upload is larger than the stand-in's ${host.maxBodyBytes} bytes`);
     if (got.kind === 'malformed') return sendProductError(res, product, 400, 'BadRequest', `Upload of '${path}' failed: ${got.reason}`);
     host.storage.put(path, got.bytes, storageName(call));
     return send(res, 200, { Uploaded: [path], Errors: [] });
@@ -123,6 +124,20 @@ function deleteFolder(product: StandInProduct): StandInRouteHandler {
   };
 }
 
+/** `GET …/storage/{storageName}/exist`: `StorageExist` (`{"Exists":…}`). */
+function storageExists(product: StandInProduct): StandInRouteHandler {
+  return async (call) => {
+    await drain(call.req);
+    let name: string;
+    try {
+      name = decodeURIComponent(call.params.storageName);
+    } catch {
+      return sendProductError(call.res, product, 400, 'BadRequest', 'The storage name is not valid percent-encoding');
+    }
+    return send(call.res, 200, { Exists: call.host.storage.hasStorage(name) });
+  };
+}
+
 /** The storage routes under `prefix` (such as `/v4.0/words/storage`) for `product`. */
 function storageRoutes(prefix: string, product: StandInProduct): StandInRouteRow[] {
   return [
@@ -134,6 +149,7 @@ function storageRoutes(prefix: string, product: StandInProduct): StandInRouteRow
     route(['GET'], `${prefix}/folder`, listFolder(product)),
     route(['GET'], `${prefix}/folder/*path`, listFolder(product)),
     route(['DELETE'], `${prefix}/folder/*path`, deleteFolder(product)),
+    route(['GET'], `${prefix}/:storageName/exist`, storageExists(product)),
   ];
 }
 

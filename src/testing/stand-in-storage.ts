@@ -54,6 +54,8 @@ export interface StandInFolderEntry {
  * leading `/` and empty segments are ignored (`/in//a.docx` is `in/a.docx`).
  */
 export class StandInStorage {
+  /** The name the default storage answers to in storage-exists checks, as Aspose names an account's first storage. */
+  defaultStorageName = 'First Storage';
   readonly #files = new Map<string, StandInStoredFile>();
   /** Folders created explicitly (folders holding files exist implicitly). */
   readonly #folders = new Set<string>();
@@ -109,6 +111,18 @@ export class StandInStorage {
     const prefix = `${key}/`;
     for (const k of this.#folders.keys()) if (k.startsWith(prefix)) return true;
     for (const k of this.#files.keys()) if (k.startsWith(prefix)) return true;
+    return false;
+  }
+
+  /**
+   * True if storage `storageName` exists: the default storage (no name, or
+   * {@link StandInStorage.defaultStorageName}), or one a file or folder was put in.
+   */
+  hasStorage(storageName: string): boolean {
+    if (storageName === '' || storageName === this.defaultStorageName) return true;
+    const prefix = storageKey(storageName, '');
+    for (const k of this.#files.keys()) if (k.startsWith(prefix)) return true;
+    for (const k of this.#folders.keys()) if (k.startsWith(prefix)) return true;
     return false;
   }
 

@@ -5,10 +5,7 @@ import { multipartBoundary, parseMultipart, type FormPart } from './stand-in-mul
 import type { StandInRouteHost } from './stand-in-route-types.js';
 
 /** What an upload carried: the file's bytes and, for a form, every part. @internal */
-export type UploadedBody =
-  | { kind: 'ok'; bytes: Buffer; parts?: readonly FormPart[] }
-  | { kind: 'too-large' }
-  | { kind: 'malformed'; reason: string };
+export type UploadedBody = { kind: 'ok'; bytes: Buffer; parts?: readonly FormPart[] } | { kind: 'too-large' } | { kind: 'malformed'; reason: string };
 
 /**
  * Reads a request body (counted into `host.uploadedBytes`, capped at
@@ -24,7 +21,8 @@ export async function readUpload(req: IncomingMessage, host: StandInRouteHost): 
   if (body === undefined) return { kind: 'too-large' };
   const boundary = multipartBoundary(req.headers['content-type'], body);
   const declared = (req.headers['content-type'] ?? '').toLowerCase().startsWith('multipart/');
-  if (boundary === undefined) return declared ? { kind: 'malformed', reason: 'the multipart content type has no usable boundary' } : { kind: 'ok', bytes: body };
+  if (boundary === undefined)
+    return declared ? { kind: 'malformed', reason: 'the multipart content type has no usable boundary' } : { kind: 'ok', bytes: body };
   const parts = parseMultipart(body, boundary);
   if (parts === undefined) {
     // An undeclared form that does not parse is just bytes that happen to start with `--`.
