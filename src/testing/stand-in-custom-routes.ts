@@ -1,7 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { readBodyWithin, send, sendBytes } from './stand-in-http.js';
 import { sendProductError, productOf } from './stand-in-errors.js';
-import type { RouteParams } from './stand-in-route-pattern.js';
 import { route, type StandInRouteHandler, type StandInRouteRow } from './stand-in-route-types.js';
 import type { StandInStorage } from './stand-in-storage.js';
 
@@ -23,7 +22,7 @@ export interface StandInRequest {
   /** The URL path, still percent-encoded. */
   readonly path: string;
   /** What the route's `:name` and `*rest` parameters captured (still percent-encoded). */
-  readonly params: RouteParams;
+  readonly params: Readonly<Record<string, string>>;
   readonly query: URLSearchParams;
   readonly headers: IncomingHttpHeaders;
   /** The whole body (at most the stand-in's `maxBodyBytes`; past that the stand-in answers 413 itself). */
