@@ -335,10 +335,15 @@ describe('the multipart reader against hostile input', () => {
     const boundary = 'x'.repeat(70);
     const tricky = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="f"\r\n\r\n${`\r\n--${'x'.repeat(69)}y`.repeat(size / 74)}`);
     const plain = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="f"\r\n\r\n${'a'.repeat(tricky.length - 60)}`);
+    // The best of several runs of each, so one GC pause or a busy neighbour does not decide the ratio.
     const time = (b: Buffer) => {
-      const t0 = process.hrtime.bigint();
-      for (let i = 0; i < 3; i++) parseMultipart(b, boundary);
-      return Number(process.hrtime.bigint() - t0);
+      let best = Infinity;
+      for (let i = 0; i < 7; i++) {
+        const t0 = process.hrtime.bigint();
+        parseMultipart(b, boundary);
+        best = Math.min(best, Number(process.hrtime.bigint() - t0));
+      }
+      return best;
     };
     time(plain);
     expect(time(tricky) / time(plain)).toBeLessThan(20);
