@@ -33,8 +33,11 @@ export interface StandInPutOptions extends StandInStorageLocation, StandInDocume
 export interface StandInStoredFile extends Required<Omit<StandInDocumentFacts, 'worksheets'>> {
   /** Its path in its storage, without a leading `/`. */
   readonly path: string;
+  /** Its content, as stored (a copy of what was put or uploaded). */
   readonly bytes: Buffer;
+  /** When it was stored. */
   readonly modified: Date;
+  /** Its worksheet names (see {@link StandInDocumentFacts.worksheets}). */
   readonly worksheets: readonly string[];
 }
 

@@ -39,7 +39,7 @@ export interface AsposeStandInOptions {
    * stand-in does not model it, so a test of a call the stand-in cannot
    * answer fails instead of passing on an empty result. `echo`: any
    * `/vN.N/…` path answers 200 with an echo of the request (method, path,
-   * query, headers with the token masked, body size), as before 0.x; for
+   * query, headers with the token masked, body size), as it did before it was strict; for
    * tests about paths rather than answers. `/__stand-in/echo/…` echoes in
    * either mode.
    */
