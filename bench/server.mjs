@@ -8,6 +8,8 @@ const standIn = await startAsposeStandIn({
   tokenLifetimeSec: Number(process.env.TOKEN_LIFETIME_SEC ?? 3600),
   rateLimit: lockoutSec === undefined ? undefined : { lockoutSec },
 });
+// The arms read /v4.0/words/report.docx: the stand-in answers only for documents in its storage.
+standIn.storage.put('report.docx', 'a document for the benchmark');
 const counters = () => ({
   tokenRequests: standIn.tokenRequests,
   tokensIssued: standIn.tokensIssued,

@@ -16,6 +16,8 @@ async function main(): Promise<void> {
   const serve = process.argv.includes('--serve');
   // No credentials in the environment: run against a local Aspose stand-in.
   const standIn = process.env.ASPOSE_CLIENT_ID ? undefined : await startAsposeStandIn();
+  // The stand-in answers only for documents in its storage, as Aspose does: put the demo's there.
+  standIn?.storage.put('report.docx', "a document in the stand-in's storage");
   const client = new AsposeClient(standIn ? { clientId: standIn.clientId, clientSecret: standIn.clientSecret, baseUrl: standIn.url } : loadAsposeConfig());
 
   const app = express();

@@ -1,9 +1,15 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { StandInBarcode } from './stand-in-barcode.js';
+import { customRouteRow, type StandInRoute } from './stand-in-custom-routes.js';
+import { productOf, sendProductError } from './stand-in-errors.js';
 import { drain, send } from './stand-in-http.js';
 import { StandInJwt } from './stand-in-jwt.js';
 import { pairKey, StandInRateLimitModel, type AsposeStandInRateLimit, type StandInPairState } from './stand-in-rate-limit.js';
-import { findStandInRoute } from './stand-in-routes.js';
+import type { StandInRouteRow } from './stand-in-route-types.js';
+import { findRoute, STAND_IN_ROUTES } from './stand-in-routes.js';
+import { StandInStorage } from './stand-in-storage.js';
+import { ECHO_ROUTES } from './stand-in-test-routes.js';
 import { serveTokenRequest, TOKEN_PATHS, type TokenEndpointState, type TokenFault } from './stand-in-token.js';
 
 /** Options of {@link startAsposeStandIn}. */
@@ -27,6 +33,29 @@ export interface AsposeStandInOptions {
    * Aspose's figures: 5 failures, then 600 s of 429. `false` turns it off.
    */
   rateLimit?: AsposeStandInRateLimit | false;
+  /**
+   * What a request no route models gets. `not-found` (the default): 404 in
+   * the product's error shape, naming the method and path and saying the
+   * stand-in does not model it, so a test of a call the stand-in cannot
+   * answer fails instead of passing on an empty result. `echo`: any
+   * `/vN.N/…` path answers 200 with an echo of the request (method, path,
+   * query, headers with the token masked, body size), as it did before it was strict; for
+   * tests about paths rather than answers. `/__stand-in/echo/…` echoes in
+   * either mode.
+   */
+  unknownRoutes?: 'not-found' | 'echo';
+  /** Your own routes and answers, checked before the built-in ones (see {@link StandInRoute}). More with {@link AsposeStandIn.addRoute}. */
+  routes?: readonly StandInRoute[];
+  /**
+   * Which documents the Words, PDF and Cells document routes know. `stored`
+   * (the default): only files in {@link AsposeStandIn.storage} (uploaded or
+   * seeded); others answer 404, as Aspose does. `any`: any name answers as
+   * if a one-page document of that name were stored, except names starting
+   * with `missing`, which answer 404.
+   */
+  documents?: 'stored' | 'any';
+  /** Largest request body a route reads (uploads, conversions, recognize), in bytes; larger ones answer 413. Default 64 MiB. */
+  maxBodyBytes?: number;
 }
 
 /** One request the stand-in served, for assertions. */
@@ -42,17 +71,23 @@ export interface StandInRequestRecord {
  * `node:http` server that issues signed JWTs (HS256) for `client_credentials`,
  * checks them on API routes, and can play faults.
  *
- * It serves:
+ * It serves (see docs/testing.md for the list of official-SDK calls it models):
  * - `POST /connect/token`, `/v4.0/words/connect/token`, `/v4.0/cells/connect/token`
  *   (form body or HTTP Basic client authentication; RFC 6749 errors);
- * - `GET /v4.0/words/{name}`: Words document info (`missing…` names answer 404 in the Words error shape);
- * - `PUT /v4.0/words/storage/file/{path}`: storage upload, streamed and counted;
- * - `GET|POST /v4.0/barcode/generate[/{barcodeType}]`: an SVG "barcode" (400 in the BarCode v4 error shape without `data`);
+ * - storage for Words, Cells, PDF, Slides and BarCode v3: upload (raw or
+ *   multipart), download, delete, exists, folder create/list/delete, over
+ *   {@link AsposeStandIn.storage} (in memory, seedable);
+ * - Words document info, statistics, download in a format and `PUT /v4.0/words/convert`;
+ *   PDF document and pages; Cells workbook and worksheets: for stored documents;
+ * - BarCode v4 generate (GET, JSON body, multipart; a real PNG or SVG) and
+ *   recognize/scan (GET, JSON body, multipart; the result set by {@link AsposeStandIn.barcode});
  * - `POST /v5.0/ocr/RecognizeImage` then `GET /v5.0/ocr/RecognizeImage?id=`: the asynchronous OCR flow;
- * - `/__stand-in/slow/{ms}` and `/__stand-in/redirect?to=URL` for timeout and redirect tests;
- * - `/__stand-in/headers?name=value&…`: the echo, answered with those response headers (for header-stripping tests);
- * - `/__stand-in/bytes/{n}`: `n` bytes of `application/octet-stream`, streamed with backpressure;
- * - any other `/vN.N/…` path: an echo of the method, path, query, headers and body size.
+ * - your own routes ({@link AsposeStandInOptions.routes}), checked first;
+ * - for tests of the client: `/__stand-in/slow/{ms}`, `/__stand-in/redirect?to=URL`,
+ *   `/__stand-in/bytes/{n}`, `/__stand-in/headers?name=value&…` and `/__stand-in/echo/…`.
+ *
+ * Anything else answers 404 in the product's error shape, saying the
+ * stand-in does not model it (`unknownRoutes: 'echo'` echoes instead).
  *
  * Its token endpoint models Aspose's rate limit by default: per credential
  * pair, 429 with `Retry-After: 600` for 10 minutes past 5 failed (400)
@@ -96,8 +131,18 @@ export class AsposeStandIn {
   tokenRateLimited = 0;
   /** Lockouts started by the rate limit. */
   lockouts = 0;
+  /** The files of this stand-in: seed what your code reads (`storage.put`), assert what it wrote (`storage.get`). Kept by {@link AsposeStandIn.resetCounters}. */
+  readonly storage = new StandInStorage();
+  /** BarCode state: what recognize and scan report (`barcode.setRecognized([...])`). */
+  readonly barcode = new StandInBarcode();
+  /** Which documents the document routes know (see {@link AsposeStandInOptions.documents}). */
+  readonly documents: 'stored' | 'any';
+  /** Largest request body a route reads, in bytes. */
+  readonly maxBodyBytes: number;
 
   readonly #auth: 'required' | 'none';
+  readonly #unknownRoutes: 'not-found' | 'echo';
+  readonly #customRoutes: StandInRouteRow[];
   readonly #jwt = new StandInJwt();
   readonly #apiFaults: { status: number; body?: unknown }[] = [];
   readonly #server: Server;
@@ -113,6 +158,10 @@ export class AsposeStandIn {
     this.tokenLifetimeSec = options.tokenLifetimeSec ?? 3600;
     this.omitExpiresIn = options.omitExpiresIn ?? false;
     this.#auth = options.auth ?? 'required';
+    this.#unknownRoutes = options.unknownRoutes ?? 'not-found';
+    this.documents = options.documents ?? 'stored';
+    this.maxBodyBytes = options.maxBodyBytes ?? 64 * 1024 * 1024;
+    this.#customRoutes = (options.routes ?? []).map(customRouteRow);
     this.#token = { faults: [], rateLimit: options.rateLimit === false ? undefined : new StandInRateLimitModel(options.rateLimit) };
     this.#server = createServer({ keepAliveTimeout: 30_000 }, (req, res) => {
       this.#dispatch(req, res).catch((err: Error) => {
@@ -148,6 +197,12 @@ export class AsposeStandIn {
   /** Answers the next `times` API requests with `status` (and `body`), before checking the token. */
   failApi(status: number, body?: unknown, times = 1): this {
     for (let i = 0; i < times; i++) this.#apiFaults.push({ status, body });
+    return this;
+  }
+
+  /** Adds your own route (see {@link StandInRoute}), checked before the built-in ones and after routes added earlier. */
+  addRoute(route: StandInRoute): this {
+    this.#customRoutes.push(customRouteRow(route));
     return this;
   }
 
@@ -234,14 +289,35 @@ export class AsposeStandIn {
       }
     }
     const method = req.method ?? 'GET';
-    const { handler, params } = findStandInRoute(method, path);
-    this.#record(req, path, authorized, await handler({ req, res, url, method, params, host: this, ocrTasks: this.#ocrTasks }));
+    const found =
+      findRoute(this.#customRoutes, method, path) ??
+      findRoute(STAND_IN_ROUTES, method, path) ??
+      (this.#unknownRoutes === 'echo' ? findRoute(ECHO_ROUTES, method, path) : undefined);
+    if (!found) {
+      await drain(req);
+      return this.#record(req, path, authorized, notModelled(res, method, path));
+    }
+    this.#record(req, path, authorized, await found.handler({ req, res, url, method, params: found.params, host: this, ocrTasks: this.#ocrTasks }));
   }
 
   #record(req: IncomingMessage, path: string, authorized: boolean, status: number): void {
     this.log.push({ method: req.method ?? 'GET', path, authorized, status });
     if (this.log.length > 1000) this.log.shift();
   }
+}
+
+/** 404 in the product's error shape for a request no route models, saying what to do. */
+function notModelled(res: ServerResponse, method: string, path: string): number {
+  // Bounded, so a huge path does not make a huge answer.
+  const shown = path.length > 512 ? `${path.slice(0, 512)}…` : path;
+  return sendProductError(
+    res,
+    productOf(path),
+    404,
+    'NotFound',
+    `The Aspose stand-in does not model ${method} ${shown}. Add it with the stand-in's \`routes\` option (or addRoute), or start it with unknownRoutes: 'echo' to echo requests it does not model.`,
+    'Operation Failed. The stand-in does not model this route.',
+  );
 }
 
 /** Starts an {@link AsposeStandIn} on an ephemeral loopback port. */

@@ -108,7 +108,7 @@ let creds: { clientId: string; clientSecret: string; baseUrl: string };
 const setEnv = useEnv();
 
 beforeAll(async () => {
-  standIn = await startAsposeStandIn();
+  standIn = await startAsposeStandIn({ unknownRoutes: 'echo', documents: 'any' });
   creds = { clientId: standIn.clientId, clientSecret: standIn.clientSecret, baseUrl: standIn.url };
 });
 afterAll(() => standIn.close());
@@ -214,15 +214,15 @@ describe('aspose-cloud-auth/express in a Router', () => {
       res.json({ got: req.body });
     });
     const aspose = express.Router();
-    aspose.use(expressProxy({ client: sharedClient(), allow: ['POST /v4.0/barcode/generate'] }));
+    aspose.use(expressProxy({ client: sharedClient(), allow: ['POST /v4.0/barcode/generate-body'] }));
     app.use('/api', api);
     app.use('/bff/aspose', aspose);
     const server = await serve(app);
     const json = { 'content-type': 'application/json' };
-    const proxied = await send(server.port, '/bff/aspose/v4.0/barcode/generate', {
+    const proxied = await send(server.port, '/bff/aspose/v4.0/barcode/generate-body', {
       method: 'POST',
       headers: { ...json, 'x-requested-with': 'fetch' },
-      body: '{"data":"42"}',
+      body: '{"barcodeType":"Code128","encodeData":{"data":"42"},"barcodeImageParams":{"imageFormat":"Svg"}}',
     });
     expect(proxied.status).toBe(200);
     expect(proxied.text).toContain('Code128: 42');

@@ -65,7 +65,7 @@ describeWithBrowser('the proxy in a real browser (Chromium)', () => {
     // The API: cors() in front of the proxy, as docs/express-koa.md shows.
     const app = express();
     app.use(cors({ origin: pageOrigin, credentials: true, allowedHeaders: ['x-requested-with', 'content-type'] }));
-    app.use('/aspose', asposeProxy({ client, allow: ['GET /v4.0/words/', 'POST /v4.0/barcode/generate'] }));
+    app.use('/aspose', asposeProxy({ client, allow: ['GET /v4.0/words/', 'POST /v4.0/barcode/generate-multipart'] }));
     api = track(await listen(app), (s) => s.close());
   });
   afterEach(cleanup);
@@ -84,10 +84,15 @@ describeWithBrowser('the proxy in a real browser (Chromium)', () => {
     const seen = await tab.evaluate(async (apiUrl: string) => {
       const read = async (r: Response) => ({ status: r.status, headers: [...r.headers].map(([k, v]) => `${k}: ${v}`), body: await r.text() });
       const get = await fetch(`${apiUrl}/aspose/v4.0/words/report.docx`, { credentials: 'include', headers: { 'x-requested-with': 'fetch' } });
-      const post = await fetch(`${apiUrl}/aspose/v4.0/barcode/generate?barcodeType=QR&data=hello`, {
+      const form = new FormData();
+      form.append('barcodeType', 'QR');
+      form.append('data', 'hello');
+      form.append('imageFormat', 'Svg');
+      const post = await fetch(`${apiUrl}/aspose/v4.0/barcode/generate-multipart`, {
         method: 'POST',
         credentials: 'include',
         headers: { 'x-requested-with': 'fetch' },
+        body: form,
       });
       return { get: await read(get), post: await read(post) };
     }, api.url);
@@ -100,7 +105,10 @@ describeWithBrowser('the proxy in a real browser (Chromium)', () => {
     expect(JSON.stringify(seen)).not.toContain(token);
     expect(JSON.stringify(seen)).not.toContain(token.split('.')[2]);
     // Both calls went upstream with the server's token, the POST after a preflight that cors() answered and the proxy never forwarded.
-    expect(aspose.log.map((r) => `${r.method} ${r.path} ${r.authorized}`)).toEqual(['GET /v4.0/words/report.docx true', 'POST /v4.0/barcode/generate true']);
+    expect(aspose.log.map((r) => `${r.method} ${r.path} ${r.authorized}`)).toEqual([
+      'GET /v4.0/words/report.docx true',
+      'POST /v4.0/barcode/generate-multipart true',
+    ]);
   });
 
   it("sends cors()'s Access-Control-Allow-Origin to the browser, never upstream's `*`", async () => {
@@ -142,7 +150,7 @@ describeWithBrowser('the proxy in a real browser (Chromium)', () => {
       const document = (globalThis as unknown as { document: PageDocument }).document;
       const form = document.createElement('form');
       form.method = 'POST';
-      form.action = `${apiUrl}/aspose/v4.0/barcode/generate`;
+      form.action = `${apiUrl}/aspose/v4.0/barcode/generate-multipart`;
       const field = document.createElement('input');
       field.name = 'data';
       field.value = 'transfer all credits';
@@ -150,7 +158,7 @@ describeWithBrowser('the proxy in a real browser (Chromium)', () => {
       document.body.append(form);
       form.submit();
     }, api.url);
-    await tab.waitForURL(`${api.url}/aspose/v4.0/barcode/generate`);
+    await tab.waitForURL(`${api.url}/aspose/v4.0/barcode/generate-multipart`);
     const body = await tab.evaluate(() => (globalThis as unknown as { document: PageDocument }).document.body.innerText);
     expect(JSON.parse(body)).toMatchObject({ error: { code: 'ERR_ASPOSE_PROXY_CSRF' } });
     expect(aspose.apiRequests).toBe(before.api);

@@ -127,7 +127,7 @@ describe('Bearer only for the API origin', () => {
     const api = await captureServer();
     const aspose = client(undefined, { ...credentials(server), baseUrl: api.url, tokenUrl: `${server.url}/connect/token` });
     const token = await aspose.tokens.getToken();
-    const res = await aspose.dispatcher.request({ origin: api.url, path: '/v4.0/x', method: 'GET', headers: headers as never });
+    const res = await aspose.dispatcher.request({ origin: api.url, path: '/__stand-in/echo/x', method: 'GET', headers: headers as never });
     await res.body.dump();
     expect(api.requests[0].authorization).toEqual([`Bearer ${token.value}`]);
     if (headers) expect(api.requests[0].headers['x-keep']).toBe('1');
@@ -145,7 +145,7 @@ describe('401 replay', () => {
     await aspose.get('/v4.0/words/warm.docx');
     server.revoke();
     const before = server.apiRequests;
-    const res = await aspose.request({ method: 'POST', path: '/v4.0/echo', body: body() });
+    const res = await aspose.request({ method: 'POST', path: '/__stand-in/echo', body: body() });
     expect(res.statusCode).toBe(200);
     expect(await res.body.json()).toMatchObject({ method: 'POST', bodyBytes: 11 });
     expect(server.apiRequests - before).toBe(2);
@@ -181,7 +181,9 @@ describe('401 replay', () => {
     const before = server.apiRequests;
     const res = await aspose.request({ method: 'PUT', path: '/v4.0/words/storage/file/a.bin', body: body() as never });
     expect(res.statusCode).toBe(200);
-    expect(((await res.body.json()) as { Bytes: number }).Bytes).toBeGreaterThanOrEqual(10_000);
+    expect(await res.body.json()).toMatchObject({ Uploaded: ['a.bin'] });
+    // The file arrived whole in the replay: the form's file part, or the raw Blob.
+    expect(server.storage.get('a.bin')?.bytes.equals(Buffer.alloc(10_000, 1))).toBe(true);
     expect(server.apiRequests - before).toBe(2);
   });
 
@@ -191,7 +193,7 @@ describe('401 replay', () => {
     await aspose.get('/v4.0/words/warm.docx');
     server.revoke();
     const body = { data: 'abc', list: [1, 2, 3] };
-    const out = await aspose.post<{ bodyBytes: number; headers: Record<string, string> }>('/v4.0/echo', body);
+    const out = await aspose.post<{ bodyBytes: number; headers: Record<string, string> }>('/__stand-in/echo', body);
     expect(out.bodyBytes).toBe(JSON.stringify(body).length);
     expect(out.headers['content-type']).toBe('application/json');
     expect(server.unauthorized).toBe(1);
@@ -234,7 +236,8 @@ describe('401 replay', () => {
       },
     });
     expect(res.statusCode).toBe(200);
-    expect(await res.body.json()).toMatchObject({ Bytes: 3 * chunk.length });
+    expect(await res.body.json()).toMatchObject({ Uploaded: ['factory.bin'] });
+    expect(server.storage.get('factory.bin')?.bytes.length).toBe(3 * chunk.length);
     expect(made).toBe(2);
     expect(server.apiRequests - before).toBe(2);
     expect(server.uploadedBytes).toBe(3 * chunk.length);
@@ -253,12 +256,12 @@ describe('401 replay', () => {
       headers: expect.objectContaining({ 'content-type': expect.stringMatching(/^multipart\/form-data; boundary=/), authorization: '[valid bearer token]' }),
       bodyBytes: expect.any(Number),
     };
-    const direct = await request(`${server.url}/v4.0/echo`, { method: 'PUT', body: form() as never, dispatcher: aspose.dispatcher });
+    const direct = await request(`${server.url}/__stand-in/echo`, { method: 'PUT', body: form() as never, dispatcher: aspose.dispatcher });
     expect(direct.statusCode).toBe(200);
     const directOut = (await direct.body.json()) as { bodyBytes: number };
     expect(directOut).toMatchObject(multipart);
     expect(directOut.bodyBytes).toBeGreaterThan('hello multipart'.length);
-    const viaFactory = await aspose.request({ method: 'PUT', path: '/v4.0/echo', body: () => form() as never });
+    const viaFactory = await aspose.request({ method: 'PUT', path: '/__stand-in/echo', body: () => form() as never });
     expect(viaFactory.statusCode).toBe(200);
     expect(await viaFactory.body.json()).toMatchObject(multipart);
     const elsewhere = await aspose.request({ method: 'POST', path: `${other.url}/up`, body: form() });
@@ -284,7 +287,7 @@ describe('401 replay', () => {
     const tokenRequests = server.tokenRequests;
     const apiRequests = server.apiRequests;
     server.failApi(401, { error: 'invalid_token' }, 2);
-    const res = await aspose.request({ method: 'POST', path: '/v4.0/echo', body: 'x' });
+    const res = await aspose.request({ method: 'POST', path: '/__stand-in/echo', body: 'x' });
     expect(res.statusCode).toBe(401);
     expect(await res.body.json()).toEqual({ error: 'invalid_token' });
     expect(server.apiRequests - apiRequests).toBe(2);

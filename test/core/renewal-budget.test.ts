@@ -103,7 +103,7 @@ describe('401-driven renewals are capped per interval', () => {
     await aspose.get('/v4.0/words/warm.docx');
     server.failApi(401, { error: 'invalid_token' }, ALWAYS);
     const call = async (i: number) => {
-      const res = await aspose.request({ method: 'POST', path: `/v4.0/echo/${i}`, body: 'replayable' });
+      const res = await aspose.request({ method: 'POST', path: `/__stand-in/echo/${i}`, body: 'replayable' });
       await res.body.dump();
       return res.statusCode;
     };

@@ -227,7 +227,7 @@ test('API errors, timeouts and aborts', async () => {
     await rejectionOf(aspose.get('/v4.0/words/missing.docx')),
     await rejectionOf(aspose.get('/__stand-in/slow/1000')),
     await rejectionOf(aspose.get('/v4.0/words/a.docx', { signal: AbortSignal.abort() })),
-    await rejectionOf(aspose.get('/v4.0/barcode/generate', { query: { data: 'x' } })),
+    await rejectionOf(aspose.get('/v4.0/barcode/generate/QR', { query: { data: 'x', imageFormat: 'Svg' } })),
   ];
   server.failApi(401, { error: 'invalid_token', error_description: `Bearer ${token.value} rejected` }, 2);
   errors.push(await rejectionOf(aspose.get('/v4.0/words/a.docx')));

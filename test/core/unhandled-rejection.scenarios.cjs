@@ -10,7 +10,7 @@
 
 /** Calls `fn` with a fresh stand-in and closes it (and whatever `fn` registered) afterwards. */
 async function withStandIn({ testing }, options, fn) {
-  const server = await testing.startAsposeStandIn(options);
+  const server = await testing.startAsposeStandIn({ documents: 'any', ...options });
   const closers = [];
   try {
     return await fn(server, (thing) => (closers.push(thing), thing));

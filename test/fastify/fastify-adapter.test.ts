@@ -22,7 +22,7 @@ let creds: { clientId: string; clientSecret: string; baseUrl: string };
 const setEnv = useEnv();
 
 beforeAll(async () => {
-  standIn = await startAsposeStandIn();
+  standIn = await startAsposeStandIn({ unknownRoutes: 'echo', documents: 'any' });
   creds = { clientId: standIn.clientId, clientSecret: standIn.clientSecret, baseUrl: standIn.url };
 });
 afterAll(() => standIn.close());
@@ -125,7 +125,7 @@ describe('asposeAuth (Fastify plugin)', () => {
 });
 
 describe('asposeProxy (Fastify plugin)', () => {
-  const ALLOW = ['GET /v4.0/words/', 'POST /v4.0/barcode/generate', '* /v9.9/echo'];
+  const ALLOW = ['GET /v4.0/words/', 'POST /v4.0/barcode/generate-body', '* /v9.9/echo'];
 
   it('uses the client asposeAuth put on the request when given none', async () => {
     const app = fastify();
@@ -181,17 +181,17 @@ describe('asposeProxy (Fastify plugin)', () => {
       const before = standIn.apiRequests;
       for (const [method, body] of [
         ['GET', undefined],
-        ['POST', '{"data":"42"}'],
+        ['POST', '{"barcodeType":"Code128","encodeData":{"data":"42"},"barcodeImageParams":{"imageFormat":"Svg"}}'],
       ] as const) {
-        const path = method === 'GET' ? '/aspose/v4.0/words/a.docx' : '/aspose/v4.0/barcode/generate';
+        const path = method === 'GET' ? '/aspose/v4.0/words/a.docx' : '/aspose/v4.0/barcode/generate-body';
         const refused = await send(port, path, { method, body, headers: { 'content-type': 'application/json' } });
         expect([hook, method, refused.status]).toEqual([hook, method, 401]);
       }
       expect(standIn.apiRequests).toBe(before);
-      const signedIn = await send(port, '/aspose/v4.0/barcode/generate', {
+      const signedIn = await send(port, '/aspose/v4.0/barcode/generate-body', {
         method: 'POST',
         headers: { 'x-user': 'alice', 'content-type': 'application/json', 'x-requested-with': 'test' },
-        body: '{"data":"42"}',
+        body: '{"barcodeType":"Code128","encodeData":{"data":"42"},"barcodeImageParams":{"imageFormat":"Svg"}}',
       });
       expect(signedIn.status).toBe(200);
       expect(signedIn.text).toContain('Code128: 42');

@@ -43,7 +43,7 @@ describe('official Aspose SDKs pointed at the proxy', () => {
       seen.push(`${req.method} ${req.url}`);
       next();
     });
-    app.use('/aspose', asposeProxy({ client, allow: ['GET /v4.0/words/', 'GET /v4.0/cells/storage/', 'POST /v4.0/barcode/generate'], ...options }));
+    app.use('/aspose', asposeProxy({ client, allow: ['GET /v4.0/words/', 'GET /v4.0/cells/storage/', 'POST /v4.0/barcode/generate-body'], ...options }));
     const listening = track(await listen(app), (s) => s.close());
     return { origin: listening.url, base: `${listening.url}/aspose` };
   }
@@ -125,12 +125,16 @@ describe('official Aspose SDKs pointed at the proxy', () => {
   it("lets an SDK's POST through the CSRF check on its placeholder bearer (no page on another site can send Authorization without a preflight)", async () => {
     const { origin } = await proxyApp({ sdkTokenEndpoint: true });
     const post = (headers: Record<string, string>) =>
-      send(origin, '/aspose/v4.0/barcode/generate', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{"data":"x"}' });
+      send(origin, '/aspose/v4.0/barcode/generate-body', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: '{"barcodeType":"QR","encodeData":{"data":"x"}}',
+      });
     expect((await post({ authorization: `Bearer ${SDK_PLACEHOLDER_TOKEN}` })).status).toBe(200);
     const other = await post({ authorization: 'Bearer something-else' });
     expect(other.status).toBe(403);
     expect(other.json()).toMatchObject({ error: { code: 'ERR_ASPOSE_PROXY_CSRF' } });
-    expect(aspose.log.map((r) => `${r.method} ${r.path} ${r.authorized}`)).toEqual(['POST /v4.0/barcode/generate true']);
+    expect(aspose.log.map((r) => `${r.method} ${r.path} ${r.authorized}`)).toEqual(['POST /v4.0/barcode/generate-body true']);
   });
 
   describe('without it (the default)', () => {
@@ -142,10 +146,10 @@ describe('official Aspose SDKs pointed at the proxy', () => {
       await expect(cells.storageExists(new StorageExistsRequest({ storageName: 'First Storage' }))).rejects.toBeDefined();
       expect(seen).toEqual(['POST /aspose/v4.0/words/connect/token', 'POST /aspose/connect/token']);
       // Nor does the placeholder pass the CSRF check.
-      const post = await send(origin, '/aspose/v4.0/barcode/generate', {
+      const post = await send(origin, '/aspose/v4.0/barcode/generate-body', {
         method: 'POST',
         headers: { authorization: `Bearer ${SDK_PLACEHOLDER_TOKEN}`, 'content-type': 'application/json' },
-        body: '{"data":"x"}',
+        body: '{"barcodeType":"QR","encodeData":{"data":"x"}}',
       });
       expect(post.json()).toMatchObject({ error: { code: 'ERR_ASPOSE_PROXY_CSRF' } });
       expect(aspose.tokenRequests).toBe(0);

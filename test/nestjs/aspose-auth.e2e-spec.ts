@@ -13,7 +13,7 @@ let standIn: AsposeStandIn;
 const setEnv = useEnv();
 
 beforeAll(async () => {
-  standIn = await startAsposeStandIn({ clientId: 'e2e-id', clientSecret: 'e2e-secret-77aa' });
+  standIn = await startAsposeStandIn({ documents: 'any', clientId: 'e2e-id', clientSecret: 'e2e-secret-77aa' });
 });
 afterAll(() => standIn.close());
 

@@ -27,7 +27,7 @@ let moduleRef: TestingModule | undefined;
 const setEnv = useEnv();
 
 beforeAll(async () => {
-  standIn = await startAsposeStandIn({ clientId: 'module-client', clientSecret: 'module-secret-1f7c' });
+  standIn = await startAsposeStandIn({ documents: 'any', clientId: 'module-client', clientSecret: 'module-secret-1f7c' });
 });
 afterAll(() => standIn.close());
 beforeEach(() => {

@@ -12,7 +12,7 @@ let moduleRef: TestingModule;
 let http: AsposeHttpService;
 
 beforeAll(async () => {
-  standIn = await startAsposeStandIn();
+  standIn = await startAsposeStandIn({ documents: 'any' });
   watch = await ConnectionWatch.start(standIn.url);
   moduleRef = await Test.createTestingModule({
     imports: [AsposeAuthModule.forRoot({ clientId: standIn.clientId, clientSecret: standIn.clientSecret, baseUrl: watch.url, logger: false })],
@@ -47,13 +47,13 @@ interface Echo {
 
 test('get, post, put, patch and delete emit the response, { data, status, headers }, as @nestjs/axios does, once, then complete', async () => {
   const emitted: unknown[] = [];
-  const post$ = http.post<Echo>('/v4.0/pdf/echo', { a: 1 });
+  const post$ = http.post<Echo>('/__stand-in/echo/pdf', { a: 1 });
   post$.subscribe({ next: (v) => emitted.push(v), complete: () => emitted.push('complete') });
   await lastValueFrom(post$);
   const get = await lastValueFrom(http.get<{ Document: { FileName: string } }>('/v4.0/words/full.docx'));
-  const put = await lastValueFrom(http.put<Echo>('/v4.0/pdf/echo', { b: 2 }));
-  const patch = await lastValueFrom(http.patch<Echo>('/v4.0/pdf/echo', { c: 33 }));
-  const del = await lastValueFrom(http.delete<Echo>('/v4.0/pdf/echo', { query: { storage: 'S1' } }));
+  const put = await lastValueFrom(http.put<Echo>('/__stand-in/echo/pdf', { b: 2 }));
+  const patch = await lastValueFrom(http.patch<Echo>('/__stand-in/echo/pdf', { c: 33 }));
+  const del = await lastValueFrom(http.delete<Echo>('/__stand-in/echo/pdf', { query: { storage: 'S1' } }));
   expect(emitted).toEqual([
     {
       status: 200,
@@ -81,10 +81,10 @@ test('the response carries the headers Aspose sent', async () => {
 
 test('getData, postData, putData, patchData and deleteData emit the parsed body alone', async () => {
   const got = await lastValueFrom(http.getData<{ Document: { FileName: string } }>('/v4.0/words/body.docx'));
-  const posted = await lastValueFrom(http.postData<Echo>('/v4.0/pdf/echo', { a: 1 }));
-  const put = await lastValueFrom(http.putData<Echo>('/v4.0/pdf/echo', { b: 2 }));
-  const patched = await lastValueFrom(http.patchData<Echo>('/v4.0/pdf/echo', [1, 2]));
-  const deleted = await lastValueFrom(http.deleteData<Echo>('/v4.0/pdf/echo'));
+  const posted = await lastValueFrom(http.postData<Echo>('/__stand-in/echo/pdf', { a: 1 }));
+  const put = await lastValueFrom(http.putData<Echo>('/__stand-in/echo/pdf', { b: 2 }));
+  const patched = await lastValueFrom(http.patchData<Echo>('/__stand-in/echo/pdf', [1, 2]));
+  const deleted = await lastValueFrom(http.deleteData<Echo>('/__stand-in/echo/pdf'));
   expect(got).toEqual({ Document: expect.objectContaining({ FileName: 'body.docx' }), RequestId: expect.any(String) });
   expect([posted.method, put.method, patched.method, deleted.method]).toEqual(['POST', 'PUT', 'PATCH', 'DELETE']);
   expect(patched).toMatchObject({ bodyBytes: 5, headers: { 'content-type': 'application/json' } });
@@ -102,14 +102,14 @@ test('head emits the status and headers with no data, and a non-2xx HEAD errors 
 });
 
 test('request() sends any method with a JSON body and emits the response', async () => {
-  const res = await lastValueFrom(http.request<Echo>({ method: 'PATCH', path: '/v4.0/pdf/echo', query: { folder: 'f' }, body: { z: true } }));
+  const res = await lastValueFrom(http.request<Echo>({ method: 'PATCH', path: '/__stand-in/echo/pdf', query: { folder: 'f' }, body: { z: true } }));
   expect(res).toMatchObject({ status: 200, data: { method: 'PATCH', query: { folder: 'f' }, bodyBytes: 10 } });
   const get = await lastValueFrom(http.request<{ Document: { FileName: string } }>({ path: '/v4.0/words/default-get.docx' }));
   expect(get.data.Document.FileName).toBe('default-get.docx');
 });
 
 test('requestRaw() emits the raw undici response, whose body stays readable after the Observable completes', async () => {
-  const res = await lastValueFrom(http.requestRaw({ method: 'GET', path: '/v4.0/barcode/generate', query: { data: 'ABC-123', barcodeType: 'QR' } }));
+  const res = await lastValueFrom(http.requestRaw({ method: 'GET', path: '/v4.0/barcode/generate/QR', query: { data: 'ABC-123', imageFormat: 'Svg' } }));
   expect(res.statusCode).toBe(200);
   expect(res.headers['content-type']).toBe('image/svg+xml');
   expect(await res.body.text()).toContain('<title>QR: ABC-123</title>');

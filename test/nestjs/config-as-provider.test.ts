@@ -14,7 +14,7 @@ let standIn: AsposeStandIn;
 const setEnv = useEnv();
 
 beforeAll(async () => {
-  standIn = await startAsposeStandIn({ clientId: 'ns-id', clientSecret: 'ns-secret-8c0e' });
+  standIn = await startAsposeStandIn({ documents: 'any', clientId: 'ns-id', clientSecret: 'ns-secret-8c0e' });
 });
 afterAll(() => standIn.close());
 beforeEach(() => {

@@ -17,7 +17,7 @@ import { listenOn, PLATFORMS, type ListenOptions, type RunningApp } from './fixt
 let standIn: AsposeStandIn;
 
 beforeAll(async () => {
-  standIn = await startAsposeStandIn({ clientId: 'filter-id', clientSecret: 'filter-secret-5b1e' });
+  standIn = await startAsposeStandIn({ documents: 'any', clientId: 'filter-id', clientSecret: 'filter-secret-5b1e' });
 });
 afterAll(() => standIn.close());
 beforeEach(() => standIn.resetCounters());

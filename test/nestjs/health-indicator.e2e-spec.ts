@@ -20,7 +20,7 @@ let standIn: AsposeStandIn;
 const WRONG_SECRET = 'wrong-secret-9f1c2d';
 
 beforeAll(async () => {
-  standIn = await startAsposeStandIn({ clientId: 'health-id', clientSecret: 'health-secret-3e7a' });
+  standIn = await startAsposeStandIn({ documents: 'any', clientId: 'health-id', clientSecret: 'health-secret-3e7a' });
 });
 afterAll(() => standIn.close());
 beforeEach(() => standIn.resetCounters());

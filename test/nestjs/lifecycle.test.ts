@@ -14,7 +14,7 @@ let logger: CaptureLogger;
 const setEnv = useEnv();
 
 beforeAll(async () => {
-  standIn = await startAsposeStandIn({ clientId: 'life-id', clientSecret: 'life-secret-c0ffee' });
+  standIn = await startAsposeStandIn({ documents: 'any', clientId: 'life-id', clientSecret: 'life-secret-c0ffee' });
   watch = await ConnectionWatch.start(standIn.url);
 });
 afterAll(async () => {

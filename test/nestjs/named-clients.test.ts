@@ -26,8 +26,8 @@ let moduleRef: TestingModule | undefined;
 const setEnv = useEnv();
 
 beforeAll(async () => {
-  words = await startAsposeStandIn({ clientId: 'words-id', clientSecret: 'words-secret-9a1' });
-  ocr = await startAsposeStandIn({ clientId: 'ocr-id', clientSecret: 'ocr-secret-4b2' });
+  words = await startAsposeStandIn({ documents: 'any', clientId: 'words-id', clientSecret: 'words-secret-9a1' });
+  ocr = await startAsposeStandIn({ documents: 'any', clientId: 'ocr-id', clientSecret: 'ocr-secret-4b2' });
 });
 afterAll(async () => {
   await words.close();

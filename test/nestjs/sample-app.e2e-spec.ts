@@ -15,7 +15,7 @@ let app: INestApplication;
 const setEnv = useEnv();
 
 beforeAll(async () => {
-  standIn = await startAsposeStandIn();
+  standIn = await startAsposeStandIn({ documents: 'any' });
 });
 afterAll(() => standIn.close());
 beforeEach(async () => {

@@ -18,7 +18,7 @@ let standIn: AsposeStandIn;
 let client: AsposeClient;
 
 beforeAll(async () => {
-  standIn = await startAsposeStandIn();
+  standIn = await startAsposeStandIn({ unknownRoutes: 'echo', documents: 'any' });
   client = new AsposeClient({ clientId: standIn.clientId, clientSecret: standIn.clientSecret, baseUrl: standIn.url });
   await client.tokens.getToken();
 });

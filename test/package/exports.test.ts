@@ -33,7 +33,7 @@ test.each(subpaths)('%s loads with import from the ESM build', async (name) => {
 
 test.each(['cjs', 'esm'])('the %s build makes an authenticated call against the stand-in, sharing one token', async (format) => {
   const body = `
-    const s = await startAsposeStandIn();
+    const s = await startAsposeStandIn({ documents: 'any' });
     const c = new AsposeClient({ clientId: s.clientId, clientSecret: s.clientSecret, baseUrl: s.url });
     const docs = await Promise.all([1, 2, 3].map((i) => c.get('/v4.0/words/d' + i + '.docx')));
     console.log(JSON.stringify({ names: docs.map((d) => d.Document.FileName), tokenRequests: s.tokenRequests }));
@@ -68,7 +68,7 @@ test.each(['cjs', 'esm'])('the %s build of aspose-cloud-auth/otel counts a token
   const body = `
     const reader = new (class extends MetricReader { async onShutdown() {} async onForceFlush() {} })();
     const undo = instrumentAsposeAuth({ meterProvider: new MeterProvider({ readers: [reader] }) });
-    const s = await startAsposeStandIn();
+    const s = await startAsposeStandIn({ documents: 'any' });
     const c = new AsposeClient({ clientId: s.clientId, clientSecret: s.clientSecret, baseUrl: s.url });
     await c.get('/v4.0/words/a.docx');
     const { resourceMetrics } = await reader.collect();

@@ -75,7 +75,7 @@ function probe(loadLibrary: string | undefined): string {
         ? ''
         : `
     const { AsposeClient, startAsposeStandIn } = await (${loadLibrary});
-    const standIn = await startAsposeStandIn();
+    const standIn = await startAsposeStandIn({ documents: 'any' });
     const client = new AsposeClient({ clientId: standIn.clientId, clientSecret: standIn.clientSecret, baseUrl: standIn.url });
     const info = await client.get('/v4.0/words/global-fetch.docx');
     out.library = { fileName: info.Document.FileName, tokenRequests: standIn.tokenRequests };

@@ -285,7 +285,7 @@ export interface ProxyStack {
  * stand-in's counters move only for what the tests send.
  */
 export async function startProxyStack(framework: Framework, options: FixtureOptions, { warm = false } = {}): Promise<ProxyStack> {
-  const standIn = await startAsposeStandIn();
+  const standIn = await startAsposeStandIn({ unknownRoutes: 'echo', documents: 'any' });
   const client = new AsposeClient({ clientId: standIn.clientId, clientSecret: standIn.clientSecret, baseUrl: standIn.url });
   const app = await startProxyApp(framework, client, options);
   if (warm) await client.tokens.getToken();

@@ -147,7 +147,7 @@ describe.each(FRAMEWORKS)('asposeProxy on %s, when something inside it throws', 
   const errors: AsposeError[] = [];
 
   beforeAll(async () => {
-    standIn = await startAsposeStandIn();
+    standIn = await startAsposeStandIn({ unknownRoutes: 'echo', documents: 'any' });
     client = new AsposeClient({ clientId: standIn.clientId, clientSecret: standIn.clientSecret, baseUrl: standIn.url });
     token = (await client.tokens.getToken()).value;
     app = await startProxyApp(framework, client, {

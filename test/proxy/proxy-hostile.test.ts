@@ -388,7 +388,7 @@ describe.each(FRAMEWORKS)('asposeProxy on %s, in front of an upstream that echoe
   let app: ProxyApp;
 
   beforeAll(async () => {
-    standIn = await startAsposeStandIn();
+    standIn = await startAsposeStandIn({ unknownRoutes: 'echo', documents: 'any' });
     // Echoes the Authorization it received into every place a browser could read it, but the body.
     upstream = await listen((req, res) => {
       const auth = req.headers.authorization ?? 'none';

@@ -18,7 +18,15 @@ const decodable = (path: string): boolean => {
   }
 };
 
-const ALLOW = ['GET /v4.0/words/', 'PUT /v4.0/words/storage/file/', 'POST /v4.0/barcode/generate', '* /v5.0/ocr/', '* /v9.9/echo', '* /__stand-in/'];
+const ALLOW = [
+  'GET /v4.0/words/',
+  'PUT /v4.0/words/storage/file/',
+  'POST /v4.0/barcode/generate',
+  'POST /v4.0/barcode/generate-body',
+  '* /v5.0/ocr/',
+  '* /v9.9/echo',
+  '* /__stand-in/',
+];
 
 describe.each(FRAMEWORKS)('asposeProxy on %s', (framework) => {
   let standIn: AsposeStandIn;
@@ -52,10 +60,10 @@ describe.each(FRAMEWORKS)('asposeProxy on %s', (framework) => {
     });
 
     it('forwards a POST body and the content type', async () => {
-      const res = await send(app.port, '/aspose/v4.0/barcode/generate', {
+      const res = await send(app.port, '/aspose/v4.0/barcode/generate-body', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ data: 'hello', barcodeType: 'QR' }),
+        body: JSON.stringify({ barcodeType: 'QR', encodeData: { data: 'hello' }, barcodeImageParams: { imageFormat: 'Svg' } }),
       });
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toBe('image/svg+xml');
@@ -452,7 +460,7 @@ describe.each(FRAMEWORKS)('asposeProxy on %s', (framework) => {
     });
 
     it('answers 502 JSON when the Aspose API cannot be reached', async () => {
-      const dead = await startAsposeStandIn();
+      const dead = await startAsposeStandIn({ unknownRoutes: 'echo', documents: 'any' });
       const deadUrl = dead.url;
       await dead.close();
       const unreachable = new AsposeClient({

@@ -7,7 +7,7 @@ import { FRAMEWORKS } from '../support/frameworks';
 import { send, startProxyApp } from './fixture-apps';
 
 test.each(FRAMEWORKS)('%s: a locked-out pair is 502 ERR_ASPOSE_AUTH_RATE_LIMITED, and one token request serves every call', async (framework) => {
-  const standIn = await startAsposeStandIn();
+  const standIn = await startAsposeStandIn({ unknownRoutes: 'echo', documents: 'any' });
   standIn.lockOut();
   const client = new AsposeClient({ clientId: standIn.clientId, clientSecret: standIn.clientSecret, baseUrl: standIn.url });
   const errors: AsposeError[] = [];

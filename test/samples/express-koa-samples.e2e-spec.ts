@@ -31,7 +31,7 @@ describe.each([
       ),
     );
     expect(out).toMatch(/^200 +GET +\/aspose\/v4\.0\/words\/report\.docx +\(proxied Words call\)/m);
-    expect(out).toMatch(/^200 +GET +\/aspose\/v4\.0\/barcode\/generate\/QR\?.*\n +\d+ bytes of image\/svg\+xml/m);
+    expect(out).toMatch(/^200 +GET +\/aspose\/v4\.0\/barcode\/generate\/QR\?.*\n +\d+ bytes of image\/png/m);
     expect(out).toMatch(/^401 +GET +\/aspose\/v4\.0\/words\/report\.docx +\(proxied call, not signed in\)/m);
     expect(out).toMatch(/^403 +GET +\/aspose\/v4\.0\/cells\/book\.xlsx[^\n]*\n[^\n]*ERR_ASPOSE_PROXY_FORBIDDEN/m);
     expect(out).toMatch(/^403 +POST +\/aspose\/connect\/token[^\n]*\n[^\n]*ERR_ASPOSE_PROXY_TOKEN_ENDPOINT/m);

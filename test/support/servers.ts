@@ -20,9 +20,15 @@ export async function serveTcp(onConnection: (socket: Socket) => void): Promise<
   return track(await listen(createTcpServer(onConnection)), (s) => s.close());
 }
 
-/** A stand-in Aspose server, closed by `cleanup()`. */
+/**
+ * A stand-in Aspose server, closed by `cleanup()`. Strict about routes (what
+ * it does not model answers 404), but with `documents: 'any'` unless told
+ * otherwise: these tests are about the client, and any `/v4.0/words/{name}`
+ * (but `missing…`) is a document to them. The stand-in's own tests start it
+ * with `startAsposeStandIn` and its defaults.
+ */
 export async function standIn(options: AsposeStandInOptions = {}): Promise<AsposeStandIn> {
-  return track(await startAsposeStandIn(options), (s) => s.close());
+  return track(await startAsposeStandIn({ documents: 'any', ...options }), (s) => s.close());
 }
 
 /** One request a {@link CaptureServer} received. */

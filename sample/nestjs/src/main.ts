@@ -21,6 +21,8 @@ async function main(): Promise<void> {
   let standIn: AsposeStandIn | undefined;
   if (!process.env.ASPOSE_CLIENT_ID) {
     standIn = await startAsposeStandIn();
+    // The stand-in answers only for documents in its storage, as Aspose does: put the demo's there.
+    standIn.storage.put(process.env.SAMPLE_DOCUMENT ?? 'report.docx', "a document in the stand-in's storage");
     // The app reads these through ConfigService, exactly as it would read real ones.
     process.env.ASPOSE_CLIENT_ID = standIn.clientId;
     process.env.ASPOSE_CLIENT_SECRET = standIn.clientSecret;
