@@ -51,6 +51,7 @@ function startWorker(lib) {
       FLEET_BASE_URL: server.url,
       FLEET_CLIENT_ID: server.clientId,
       FLEET_CLIENT_SECRET: server.clientSecret,
+      FLEET_PATH: '/v4.0/words/report.docx', // the document bench/server.mjs stores
     },
   });
   let next = 0;

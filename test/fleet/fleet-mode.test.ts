@@ -27,6 +27,8 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   standIn = await startAsposeStandIn();
+  // What the workers read (fleet-worker.cjs): the stand-in answers only for stored documents.
+  standIn.storage.put('fleet.docx', 'a document for the fleet');
 });
 afterEach(async () => {
   // What a worker said about the store (down, back, a wait given up), shown to explain a count.

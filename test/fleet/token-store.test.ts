@@ -18,7 +18,9 @@ afterEach(cleanup);
 const DOC = '/v4.0/words/fleet.docx';
 
 async function standIn(options: Parameters<typeof startAsposeStandIn>[0] = {}): Promise<AsposeStandIn> {
-  return track(await startAsposeStandIn(options), (s) => s.close());
+  const s = track(await startAsposeStandIn(options), (x) => x.close());
+  s.storage.put('fleet.docx', 'a document for the fleet');
+  return s;
 }
 
 /** A store that records every operation it is asked for, over a real memory store. */

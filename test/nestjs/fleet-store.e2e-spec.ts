@@ -51,6 +51,8 @@ describeRedis('AsposeAuthModule.forRootAsync with a store on the injected Redis 
   beforeAll(async () => {
     redis = await RedisServer.start();
     standIn = await startAsposeStandIn();
+    standIn.storage.put('a.docx', 'a');
+    standIn.storage.put('b.docx', 'b');
   });
   afterAll(async () => {
     await standIn.close();
