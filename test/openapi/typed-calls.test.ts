@@ -318,7 +318,7 @@ describe('createAsposeApi', () => {
   test('refuses what is not an AsposeClient, and a prefix that is not a plain path', () => {
     const client = productClient();
     for (const notClient of [undefined, {}, { request() {} }]) {
-      const err = thrownBy(() => createAsposeApi<paths>(notClient as AsposeClient));
+      const err = thrownBy(() => createAsposeApi<paths>(notClient as unknown as AsposeClient));
       expect(err).toBeInstanceOf(AsposeConfigError);
       expect(err.issues[0].option).toBe('client');
     }
