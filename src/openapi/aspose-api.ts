@@ -1,4 +1,4 @@
-import { AsposeClient, type AsposeBody, type AsposeQuery, type AsposeRequestOptions } from '../http/aspose-client.js';
+import { AsposeClient, type AsposeBody, type AsposeJsonRequestOptions, type AsposeQuery } from '../http/aspose-client.js';
 import { AsposeArgumentError, AsposeConfigError } from '../errors/errors.js';
 import type { Dispatcher } from 'undici';
 import { fillPathTemplate } from './path-template.js';
@@ -139,8 +139,19 @@ function call(
     const error: Error = err as Error;
     return Promise.reject(error);
   }
-  const parseAs = init?.parseAs;
-  const options = { method, path: target, query: init?.params?.query, headers, body: init?.body, signal: init?.signal, timeoutMs: init?.timeoutMs };
+  // Only the options the call has: the bench showed an object carrying five `undefined`s
+  // through requestJson() costing some 8 % of a whole call's CPU, where `{ method, path }` costs nothing.
+  const options: CallOptions = { method, path: target };
+  const query = init?.params?.query;
+  if (query !== undefined) options.query = query;
+  if (headers !== undefined) options.headers = headers;
+  let parseAs: AsposeParseAs | undefined;
+  if (init !== undefined) {
+    if (init.body !== undefined) options.body = init.body;
+    if (init.signal !== undefined) options.signal = init.signal;
+    if (init.timeoutMs !== undefined) options.timeoutMs = init.timeoutMs;
+    parseAs = init.parseAs;
+  }
   if (parseAs === undefined || parseAs === 'json') return client.requestJson(options);
   if (parseAs !== 'text' && parseAs !== 'buffer' && parseAs !== 'stream') {
     return Promise.reject(
@@ -150,12 +161,11 @@ function call(
   return callRaw(client, options, parseAs);
 }
 
+/** What a typed call hands to the client: `requestJson()`'s options, with the method always set. */
+type CallOptions = AsposeJsonRequestOptions & { method: Dispatcher.HttpMethod };
+
 /** A call whose answer is not parsed as JSON: the body read as `parseAs` says, a non-2xx thrown as the JSON helpers throw it. */
-async function callRaw(
-  client: AsposeClient,
-  options: Omit<AsposeRequestOptions, 'body'> & { method: Dispatcher.HttpMethod; body: unknown },
-  parseAs: 'text' | 'buffer' | 'stream',
-): Promise<AsposeApiResult<unknown>> {
+async function callRaw(client: AsposeClient, options: CallOptions, parseAs: 'text' | 'buffer' | 'stream'): Promise<AsposeApiResult<unknown>> {
   const { method, path, signal } = options;
   let body = options.body as AsposeBody;
   let headers = options.headers;
