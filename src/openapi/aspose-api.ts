@@ -15,6 +15,17 @@ export interface AsposeApiOptions {
    * dropped. Default: none.
    */
   prefix?: string;
+  /**
+   * Path parameters whose value is a storage path that may name folders,
+   * such as `['path', 'srcPath']` for Aspose's storage routes
+   * (`/words/storage/file/{path}`): `in/2024/report.docx` is then sent as
+   * three segments, `in/2024/report.docx`, where any other parameter would be
+   * one segment, `in%2F2024%2Freport.docx`. Each piece is still encoded as a
+   * segment, and a piece that is empty, `.` or `..` is refused, so the value
+   * cannot climb out of the route or start a query; one leading `/` is
+   * dropped. Default: none, every path parameter is one segment.
+   */
+  folderPathParams?: readonly string[];
 }
 
 /**
@@ -68,7 +79,7 @@ export interface AsposeApi<Paths> {
  *
  * The layer is types and a URL: a call fills the path template (each path
  * parameter percent-encoded as one segment: a `/`, `?`, `#` or `..` in a
- * value cannot change the route), passes `query` as `AsposeClient`
+ * value cannot change the route; see `folderPathParams` for storage paths), passes `query` as `AsposeClient`
  * serialises it (`undefined` and `null` left out, an array repeats the key,
  * booleans and numbers as text), and hands the rest to the client.
  *
@@ -87,7 +98,8 @@ export function createAsposeApi<Paths>(client: AsposeClient, options: AsposeApiO
     });
   }
   const prefix = checkedPrefix(options?.prefix);
-  const method = (name: Dispatcher.HttpMethod) => (path: string, init?: UntypedInit) => call(client, prefix, name, path, init);
+  const folders = checkedFolderParams(options?.folderPathParams);
+  const method = (name: Dispatcher.HttpMethod) => (path: string, init?: UntypedInit) => call(client, prefix, folders, name, path, init);
   return Object.freeze({
     client,
     prefix,
@@ -121,6 +133,7 @@ type Headers = Record<string, string | string[] | undefined>;
 function call(
   client: AsposeClient,
   prefix: string,
+  folders: ReadonlySet<string> | undefined,
   method: Dispatcher.HttpMethod,
   path: string,
   init: UntypedInit | undefined,
@@ -132,7 +145,7 @@ function call(
       throw new AsposeArgumentError(`path must be a path of the description, starting with "/" (got ${JSON.stringify(String(path).slice(0, 60))})`);
     }
     const params = init?.params;
-    target = prefix + fillPathTemplate(path, params?.path);
+    target = prefix + fillPathTemplate(path, params?.path, folders);
     headers = params?.header === undefined ? init?.headers : mergeHeaders(params.header, init?.headers);
   } catch (err) {
     // Only an AsposeArgumentError can come from above; rejected, not thrown, as from any other failed call.
@@ -240,4 +253,15 @@ function checkedPrefix(prefix: unknown): string {
     if (/[?#\\%\s\u0000-\u001f\u007f]/.test(segment)) throw bad('must not hold "?", "#", "\\", "%", spaces or control characters');
   }
   return path;
+}
+
+/** The `folderPathParams` option, checked: a set of names, or undefined for none. */
+function checkedFolderParams(names: unknown): ReadonlySet<string> | undefined {
+  if (names === undefined) return undefined;
+  if (!Array.isArray(names) || !names.every((n) => typeof n === 'string' && n !== '')) {
+    throw new AsposeConfigError([{ option: 'folderPathParams', problem: "must be an array of path parameter names, such as ['path']" }], {
+      source: 'createAsposeApi options',
+    });
+  }
+  return names.length === 0 ? undefined : new Set(names as string[]);
 }

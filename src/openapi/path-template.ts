@@ -45,6 +45,9 @@ function parse(template: string): ParsedTemplate {
  * in the template's length (split once, with `indexOf`, then reused); a
  * template without `{` is returned as it is.
  *
+ * `folderParams` names the parameters whose value is a storage path that
+ * may name folders: see {@link encodeFolderPath}.
+ *
  * @throws {AsposeArgumentError} for a parameter that is missing, not a
  *   string, number or boolean, empty, `.` or `..` (the last three would
  *   change the route: an empty segment, or a dot segment that servers and
@@ -52,15 +55,38 @@ function parse(template: string): ParsedTemplate {
  *   UTF-16 surrogate. The message names the parameter, never its value.
  * @internal
  */
-export function fillPathTemplate(template: string, values: Readonly<Record<string, unknown>> | undefined): string {
+export function fillPathTemplate(template: string, values: Readonly<Record<string, unknown>> | undefined, folderParams?: ReadonlySet<string>): string {
   if (template.indexOf('{') === -1) return template;
   const parts = parse(template);
   let out = parts[0];
   for (let i = 1; i < parts.length; i += 2) {
     const name = parts[i];
-    out += encodeSegment(template, name, values !== undefined && Object.hasOwn(values, name) ? values[name] : undefined) + parts[i + 1];
+    const value = values !== undefined && Object.hasOwn(values, name) ? values[name] : undefined;
+    out +=
+      (folderParams !== undefined && folderParams.has(name) ? encodeFolderPath(template, name, value) : encodeSegment(template, name, value)) + parts[i + 1];
   }
   return out;
+}
+
+/**
+ * A storage path (`in/2024/report.docx`) for a parameter named in the
+ * `folderPathParams` option: each `/`-separated piece encoded as its own
+ * segment, with {@link encodeSegment}'s rules, so a piece that is empty,
+ * `.` or `..` is refused (the path cannot climb out of its route) and
+ * `?`, `#`, `%` and `\` stay encoded. One leading `/` is dropped: Aspose's
+ * documentation writes storage paths as `/folder/file.ext`.
+ */
+function encodeFolderPath(template: string, name: string, value: unknown): string {
+  if (typeof value !== 'string') return encodeSegment(template, name, value);
+  const text = value.charCodeAt(0) === 47 /* / */ ? value.slice(1) : value;
+  if (text.indexOf('/') === -1) return encodeSegment(template, name, text);
+  let out = '';
+  let from = 0;
+  for (let slash = text.indexOf('/'); slash !== -1; slash = text.indexOf('/', from)) {
+    out += encodeSegment(template, name, text.slice(from, slash)) + '/';
+    from = slash + 1;
+  }
+  return out + encodeSegment(template, name, text.slice(from));
 }
 
 function encodeSegment(template: string, name: string, value: unknown): string {

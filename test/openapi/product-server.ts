@@ -76,8 +76,9 @@ export async function startProductServer(standIn: AsposeStandIn): Promise<Produc
       const source = req.headers['x-note-source'];
       return answer(201, { id: received.length, text: note.text, tags: note.tags ?? [], ...(source === undefined ? {} : { source }) });
     }
-    if (s[2] === 'storage' && s[3] === 'file' && s.length === 5) {
-      const path = s[4];
+    if (s[2] === 'storage' && s[3] === 'file' && s.length >= 5) {
+      // A storage path may span folders, as at Aspose: the rest of the route, segments decoded and joined.
+      const path = s.slice(4).join('/');
       if (req.method === 'PUT') {
         const file = multipartFile(String(req.headers['content-type']), record.body);
         if (file === undefined) return answer(400, { error: { code: 'BadUpload', message: 'no file part' } });

@@ -171,6 +171,39 @@ describe('hostile path parameters stay in their segment', () => {
   });
 });
 
+describe('folderPathParams: storage paths that name folders', () => {
+  test('a listed parameter sends its folders as segments, each piece encoded; others stay one segment', async () => {
+    const api = createAsposeApi<paths>(productClient(), { prefix: '/v9.0', folderPathParams: ['path'] });
+    const form = new FormData();
+    form.append('file', new Blob(['x']), 'r.docx');
+    await api.PUT('/storage/file/{path}', { params: { path: { path: '/in/2024 q1/r#1?.docx' } }, body: form });
+    await api.GET('/docs/{name}/summary', { params: { path: { name: 'in/r.docx' } } });
+    expect(product.received.map((r) => r.target)).toEqual(['/v9.0/storage/file/in/2024%20q1/r%231%3F.docx', '/v9.0/docs/in%2Fr.docx/summary']);
+    expect([...product.files.keys()]).toEqual(['in/2024 q1/r#1?.docx']);
+    const { data } = await api.GET('/storage/file/{path}', { params: { path: { path: 'in/2024 q1/r#1?.docx' } }, parseAs: 'text' });
+    expect(data).toBe('x');
+  });
+
+  test.each(['in/../../admin', '../x', 'in/./x', 'in//x', 'in/', '/', '//x', ''])(
+    '%j is refused before anything is sent: a piece would be empty, . or ..',
+    async (path) => {
+      const api = createAsposeApi<paths>(productClient(), { prefix: '/v9.0', folderPathParams: ['path'] });
+      const err = await rejectionOf(api.GET('/storage/file/{path}', { params: { path: { path } }, parseAs: 'buffer' }));
+      expect(err).toBeInstanceOf(AsposeArgumentError);
+      expect(err.message).toContain('path parameter "path" of /storage/file/{path}');
+      expect(product.received).toHaveLength(0);
+    },
+  );
+
+  test('the option is checked', () => {
+    for (const folderPathParams of ['path', [''], [1], {}]) {
+      const err = thrownBy(() => createAsposeApi<paths>(productClient(), { folderPathParams: folderPathParams as string[] }));
+      expect(err).toBeInstanceOf(AsposeConfigError);
+      expect(err.issues[0].option).toBe('folderPathParams');
+    }
+  });
+});
+
 describe('the 401 replay holds through the typed layer', () => {
   test('a JSON POST whose token was revoked is answered 401, replayed once with a fresh token, and the server gets the same JSON body twice', async () => {
     const api = productApi();
