@@ -123,6 +123,7 @@ function checkDeclarations(files) {
       'aspose-cloud-auth/testing',
       'aspose-cloud-auth/otel',
       'aspose-cloud-auth/redis',
+      'aspose-cloud-auth/openapi',
     ];
     const consumer =
       entries.map((e, i) => `import * as e${i} from '${e}';`).join('\n') + `\nexport const all = [${entries.map((_, i) => `e${i}`).join(', ')}];\n`;

@@ -4,7 +4,7 @@ import type { Dispatcher } from 'undici';
 import { Agent } from './undici.js';
 import { toUndiciDispatcher } from './foreign-dispatcher.js';
 import { RequestLimits } from './request-limits.js';
-import { AsposeApiError, AsposeApiInvalidResponseError, AsposeArgumentError, AsposeConfigError } from '../errors/errors.js';
+import { AsposeApiError, AsposeApiInvalidResponseError, AsposeArgumentError, AsposeConfigError, type AsposeError } from '../errors/errors.js';
 import { MAX_REDACTED_LENGTH, RedactorCache, redactHeaders } from '../errors/redact.js';
 import type { AsposeClientOptions as BaseClientOptions, AsposeDispatcher } from '../config/options.js';
 import { lowerCaseKeys, resolveClientOptions, resolveClientSettings, type ApiTarget, type ClientSettings } from '../config/settings.js';
@@ -327,31 +327,12 @@ export class AsposeClient {
     }
     const res = await this.request({ ...options, method, path, body: payload, headers });
     const status = res.statusCode;
-    const failed = status < 200 || status >= 300;
+    if (status < 200 || status >= 300) throw await this.apiError(res, method, path, options.signal);
     let text: string;
     try {
-      // An error answer is read only so far: it goes into an error, not to the caller's code,
-      // and a broken or hostile server could send gigabytes.
-      text = failed ? await readBounded(res.body, MAX_ERROR_BODY) : await res.body.text();
+      text = await res.body.text();
     } catch (err) {
-      throw toAsposeError(err, { method, path, signal: options.signal }, this.#redactor);
-    }
-    if (failed) {
-      const parsed = parseAsposeErrorBody(text);
-      // An API that echoes what it was sent (the token, in any encoding) must not put it in our
-      // error: every field from the answer is redacted, then cut, so no cut leaves part of a secret.
-      const redact = this.#redactors.for(this.tokens.sensitiveValues());
-      const field = (value: string | undefined, max: number) => (value === undefined ? undefined : redact(value).slice(0, max));
-      throw new AsposeApiError({
-        status,
-        apiCode: field(parsed.apiCode, 200),
-        apiMessage: field(parsed.apiMessage, 1000),
-        requestId: field(parsed.requestId, 200),
-        method,
-        path: redact(pathOnly(path)),
-        body: redact(text),
-        headers: redactHeaders(res.headers, redact),
-      });
+      throw this.requestError(err, method, path, options.signal);
     }
     let data: T;
     try {
@@ -373,6 +354,52 @@ export class AsposeClient {
       );
     }
     return (full === true ? { data, status, headers: res.headers } : data) as Out;
+  }
+
+  /**
+   * The {@link AsposeApiError} for a non-2xx answer, as the JSON helpers throw
+   * it: the body read (bounded) and everything taken from the answer redacted;
+   * or, if reading the body fails, the error {@link requestError} makes. For
+   * the JSON helpers and the typed layer (`aspose-cloud-auth/openapi`), so
+   * that both report a failed call alike.
+   *
+   * @internal
+   */
+  async apiError(res: AsposeResponse, method: string, path: string, signal: AbortSignal | undefined): Promise<AsposeError> {
+    let text: string;
+    try {
+      // An error answer is read only so far: it goes into an error, not to the caller's code,
+      // and a broken or hostile server could send gigabytes.
+      text = await readBounded(res.body, MAX_ERROR_BODY);
+    } catch (err) {
+      return this.requestError(err, method, path, signal);
+    }
+    const parsed = parseAsposeErrorBody(text);
+    // An API that echoes what it was sent (the token, in any encoding) must not put it in our
+    // error: every field from the answer is redacted, then cut, so no cut leaves part of a secret.
+    const redact = this.#redactors.for(this.tokens.sensitiveValues());
+    const field = (value: string | undefined, max: number) => (value === undefined ? undefined : redact(value).slice(0, max));
+    return new AsposeApiError({
+      status: res.statusCode,
+      apiCode: field(parsed.apiCode, 200),
+      apiMessage: field(parsed.apiMessage, 1000),
+      requestId: field(parsed.requestId, 200),
+      method,
+      path: redact(pathOnly(path)),
+      body: redact(text),
+      headers: redactHeaders(res.headers, redact),
+    });
+  }
+
+  /**
+   * The {@link AsposeError} for a failure while reading an answer's body
+   * (a reset, a timeout, an abort), with undici's error redacted by this
+   * client's secrets. For the JSON helpers and the typed layer.
+   *
+   * @internal
+   */
+  requestError(err: unknown, method: string, path: string, signal: AbortSignal | undefined): AsposeError {
+    return toAsposeError(err, { method, path, signal }, this.#redactor);
   }
 
   /** True for an {@link AsposeClient} from either module format of this package. */

@@ -46,6 +46,47 @@ test.each(['cjs', 'esm'])('the %s build makes an authenticated call against the 
   expect(JSON.parse(out)).toEqual({ names: ['d1.docx', 'd2.docx', 'd3.docx'], tokenRequests: 1 });
 });
 
+test.each([
+  ['CommonJS', 'ESM'],
+  ['ESM', 'CommonJS'],
+])(
+  'the %s build of aspose-cloud-auth/openapi makes a typed JSON POST through an AsposeClient of the %s build, replayed after a 401',
+  async (apiFrom, clientFrom) => {
+    const load = (format: string, entry: string) => (format === 'CommonJS' ? `require(${JSON.stringify(entry)})` : `await import(${JSON.stringify(entry)})`);
+    const script = `
+    const { createRequire } = await import('node:module');
+    const require = createRequire(process.cwd() + '/');
+    const { createServer } = await import('node:http');
+    const { createAsposeApi } = ${load(apiFrom, 'aspose-cloud-auth/openapi')};
+    const { AsposeClient } = ${load(clientFrom, 'aspose-cloud-auth')};
+    const { startAsposeStandIn } = ${load(clientFrom, 'aspose-cloud-auth/testing')};
+    const s = await startAsposeStandIn();
+    const seen = [];
+    const product = createServer(async (req, res) => {
+      let body = '';
+      for await (const chunk of req) body += chunk;
+      const ok = s.verifyToken((req.headers.authorization ?? '').slice(7));
+      seen.push([req.url, ok ? 200 : 401, body]);
+      res.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' }).end(JSON.stringify(ok ? { echoed: JSON.parse(body) } : { error: 'invalid_token' }));
+    });
+    await new Promise((r) => product.listen(0, '127.0.0.1', r));
+    const c = new AsposeClient({ clientId: s.clientId, clientSecret: s.clientSecret, baseUrl: 'http://127.0.0.1:' + product.address().port, tokenUrl: s.url + '/connect/token' });
+    await c.tokens.getToken();
+    s.revoke();
+    const api = createAsposeApi(c, { prefix: '/v4.0' });
+    const { data } = await api.POST('/words/{name}/notes', { params: { path: { name: 'a b/c.docx' } }, body: { text: 'x' } });
+    console.log(JSON.stringify({ data, seen }));
+    await c.close(); await s.close(); product.close();`;
+    expect(JSON.parse(await node(['--input-type=module', '-e', script]))).toEqual({
+      data: { echoed: { text: 'x' } },
+      seen: [
+        ['/v4.0/words/a%20b%2Fc.docx/notes', 401, '{"text":"x"}'],
+        ['/v4.0/words/a%20b%2Fc.docx/notes', 200, '{"text":"x"}'],
+      ],
+    });
+  },
+);
+
 test('the core entry point loads no framework: express, koa, fastify and @nestjs stay out of a plain require', async () => {
   const out = await node([
     '-e',
