@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { inspect } from 'node:util';
-import { AsposeAuthError, memoryTokenStore, type AsposeTokenStore } from 'aspose-cloud-auth';
+import { AsposeAbortError, AsposeAuthError, memoryTokenStore, type AsposeTokenStore } from 'aspose-cloud-auth';
 import { startAsposeStandIn, type AsposeStandIn } from 'aspose-cloud-auth/testing';
 import { FleetStore, type SharedPairState } from '../../src/token/fleet-store';
 import { cleanup, track } from '../support/cleanup';
@@ -98,5 +98,96 @@ describe('fleet review: what an authentic peer shares is bounded', () => {
     );
     expect(err).toBeInstanceOf(AsposeAuthError);
     expect((err as AsposeAuthError).retryAt! - Date.now()).toBeLessThanOrEqual(3_600_000);
+  });
+});
+
+/** Every encoding a secret could be spotted in. */
+function encodings(value: string): string[] {
+  const b = Buffer.from(value);
+  return [value, b.toString('base64'), b.toString('base64url'), b.toString('hex'), encodeURIComponent(value)];
+}
+
+describe('fleet review: a hostile or broken store never fails a call, hangs it, or leaks', () => {
+  const answers: [string, () => Promise<unknown>][] = [
+    ['a 10 MB string', () => Promise.resolve(`v1.${'A'.repeat(10 * 1024 * 1024)}`)],
+    ['a Buffer', () => Promise.resolve(Buffer.from('v1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'))],
+    ['an object', () => Promise.resolve({ toString: () => 'v1.x', length: 3 })],
+    ['a number', () => Promise.resolve(42)],
+    ['a thenable', () => ({ then: (ok: (v: unknown) => void) => ok('v1.not-sealed') }) as unknown as Promise<unknown>],
+    ['a late rejection', () => new Promise((_, no) => setTimeout(() => no(new Error('late')), 50))],
+    [
+      'a synchronous throw',
+      () => {
+        throw new Error('sync');
+      },
+    ],
+    ['an unsealed entry of the right shape', () => Promise.resolve(`v1.${Buffer.alloc(64).toString('base64url')}`)],
+  ];
+  test.each(answers)('a store answering %s: the call gets its own token, and nothing is unhandled', async (_name, answer) => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown) => unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const s = await standIn();
+      const inner = memoryTokenStore();
+      const store = { get: answer as AsposeTokenStore['get'], set: inner.set, delete: inner.delete };
+      const c = client(s, { store });
+      await expect(c.get(DOC)).resolves.toBeDefined();
+      expect(s.tokenRequests).toBe(1);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
+  test('close() while waiting for another process’s fetch ends the wait with a typed error, and no token request is sent', async () => {
+    const s = await standIn();
+    const store = memoryTokenStore();
+    const c = client(s, { store, tokenTimeoutMs: 20_000 });
+    const { p } = peer(s, store);
+    await store.set(p.leaseKey, 'another process', { ttlMs: 60_000, ifAbsent: true });
+    const call = c.tokens.getToken().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    await c.close();
+    const err = await call;
+    expect(err).toBeInstanceOf(AsposeAuthError);
+    expect((err as AsposeAuthError).message).toMatch(/closed/);
+    expect(s.tokenRequests).toBe(0);
+  });
+
+  test('an AbortSignal ends a caller’s wait for another process’s fetch', async () => {
+    const s = await standIn();
+    const store = memoryTokenStore();
+    const c = client(s, { store, tokenTimeoutMs: 20_000 });
+    const { p } = peer(s, store);
+    await store.set(p.leaseKey, 'another process', { ttlMs: 60_000, ifAbsent: true });
+    await expect(c.tokens.getToken({ signal: AbortSignal.timeout(200) })).rejects.toBeInstanceOf(AsposeAbortError);
+    expect(s.tokenRequests).toBe(0);
+  });
+
+  test('nothing printed of the client, its tokens or the store holds the secret or the token, in any encoding', async () => {
+    const s = await standIn();
+    const store = memoryTokenStore();
+    const lines: string[] = [];
+    const log = (m: string) => lines.push(m);
+    const a = client(s, { store, logger: { log, warn: log, error: log, debug: log } });
+    const b = client(s, { store, logger: { log, warn: log, error: log, debug: log } });
+    await a.get(DOC);
+    await b.get(DOC);
+    expect(b.tokens.stats.fromStore).toBe(1);
+    const token = (await b.tokens.getToken()).value;
+    const printed = [
+      inspect(a, { depth: 8, showHidden: true }),
+      inspect(b.tokens, { depth: 8 }),
+      JSON.stringify(a),
+      JSON.stringify(b.tokens),
+      inspect(store, { depth: 8, showHidden: true }),
+      ...lines,
+    ].join('\n');
+    for (const needle of [...encodings(s.clientSecret), ...encodings(token)]) expect(printed).not.toContain(needle);
   });
 });
