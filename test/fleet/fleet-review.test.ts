@@ -191,3 +191,26 @@ describe('fleet review: a hostile or broken store never fails a call, hangs it, 
     for (const needle of [...encodings(s.clientSecret), ...encodings(token)]) expect(printed).not.toContain(needle);
   });
 });
+
+describe('fleet review: the lease', () => {
+  test('a short Retry-After window waited out by the lease holder, longer than the lease: still one token request for the fleet', async () => {
+    const s = await standIn();
+    const store = memoryTokenStore();
+    const clients = [1, 2, 3].map(() => client(s, { store, tokenTimeoutMs: 300 }));
+    const { fleet, p } = peer(s, store);
+    const retryAt = Date.now() + 1_500;
+    const hold = {
+      kind: 'service',
+      retryAt,
+      code: 'ERR_ASPOSE_AUTH_UNAVAILABLE',
+      status: 503,
+      message: 'back off',
+      oauthError: undefined,
+      askedMs: 1_500,
+      failures: undefined,
+    } as const;
+    await fleet.writeState(p, { refusedAt: [], consecutiveRefusals: 0, hold }, 60_000);
+    await Promise.all(clients.map((c) => c.get(DOC)));
+    expect(s.tokenRequests).toBe(1);
+  });
+});
