@@ -130,7 +130,7 @@ describe('fleet review: a hostile or broken store never fails a call, hangs it, 
     try {
       const s = await standIn();
       const inner = memoryTokenStore();
-      const store = { get: answer as AsposeTokenStore['get'], set: inner.set, delete: inner.delete };
+      const store: AsposeTokenStore = { get: answer as AsposeTokenStore['get'], set: (k, v, o) => inner.set(k, v, o), delete: (k, v) => inner.delete(k, v) };
       const c = client(s, { store });
       await expect(c.get(DOC)).resolves.toBeDefined();
       expect(s.tokenRequests).toBe(1);
