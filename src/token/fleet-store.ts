@@ -8,6 +8,7 @@
 import { createCipheriv, createDecipheriv, createHash, createSecretKey, hkdfSync, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import type { AsposeTokenStore } from './token-store.js';
 import type { ClientCredentials } from './credential-source.js';
+import { MAX_RETRY_WINDOW_MS } from './token-gate.js';
 
 /**
  * Every store operation gives up after this long, whatever the store: a safety
@@ -134,7 +135,7 @@ export class FleetStore {
   async readState(p: FleetPair): Promise<SharedPairState | undefined> {
     const entry = await this.#op('get', () => this.#store.get(p.stateKey));
     const data = typeof entry === 'string' ? open(p.sealKey, p.stateKey, entry) : undefined;
-    return data ? toSharedState(data) : undefined;
+    return data ? toSharedState(data, Date.now()) : undefined;
   }
 
   async writeState(p: FleetPair, state: SharedPairState, ttlMs: number): Promise<void> {
@@ -226,14 +227,31 @@ function toSharedToken(data: unknown): SharedToken | undefined {
   return { value: v, tokenType: t, expiresAt: e as number, obtainedAt: o as number };
 }
 
-function toSharedState(data: unknown): SharedPairState | undefined {
+/**
+ * A state record, bounded by `now`: a peer's clock may run ahead of this one (or a peer be
+ * buggy), and sealing proves only who wrote a record, not that its times are sane. Refusal
+ * times in the future are moved back, together, to end now; a hold ending more than an hour ahead (the longest this
+ * library ever holds back, a `Retry-After` honoured for at most `MAX_RETRY_WINDOW_MS`) is not one
+ * a sane peer wrote, and is ignored: else it would hold calls back for years (or, past the
+ * largest date, fail them with a `RangeError` where the hold's date is printed).
+ */
+function toSharedState(data: unknown, now: number): SharedPairState | undefined {
   const d = data as Record<string, unknown>;
   if (typeof d !== 'object' || d === null || !Array.isArray(d.refusedAt) || !Number.isInteger(d.consecutiveRefusals)) return undefined;
-  const refusedAt = (d.refusedAt as unknown[]).filter((t): t is number => Number.isFinite(t)).slice(-1000);
+  const times = (d.refusedAt as unknown[]).slice(-1000).filter((t): t is number => Number.isFinite(t));
+  // Shifted back together, so that they stay distinct (they are counted as a set) and keep their spacing.
+  const ahead = Math.max(0, ...times.map((t) => t - now));
+  const refusedAt = times.map((t) => t - ahead);
   const h = d.hold as Record<string, unknown> | undefined;
   const kinds = ['refusal', 'lockout', 'outage', 'service'];
   const hold =
-    h && typeof h === 'object' && kinds.includes(h.kind as string) && Number.isFinite(h.retryAt) && typeof h.code === 'string' && typeof h.message === 'string'
+    h &&
+    typeof h === 'object' &&
+    kinds.includes(h.kind as string) &&
+    Number.isFinite(h.retryAt) &&
+    (h.retryAt as number) <= now + MAX_RETRY_WINDOW_MS &&
+    typeof h.code === 'string' &&
+    typeof h.message === 'string'
       ? {
           kind: h.kind as SharedHold['kind'],
           retryAt: h.retryAt as number,
@@ -245,5 +263,5 @@ function toSharedState(data: unknown): SharedPairState | undefined {
           failures: Number.isInteger(h.failures) ? (h.failures as number) : undefined,
         }
       : undefined;
-  return { refusedAt, consecutiveRefusals: d.consecutiveRefusals as number, hold };
+  return { refusedAt, consecutiveRefusals: Math.min(Math.max(0, d.consecutiveRefusals as number), 1000), hold };
 }

@@ -591,7 +591,7 @@ export class TokenService {
     const fp = fleet.pair(credentials);
     const current = this.#current;
     const leaseMs = this.#opts.tokenTimeoutMs;
-    const giveUpAt = Date.now() + 2 * this.#opts.tokenTimeoutMs;
+    let giveUpAt = Date.now() + 2 * this.#opts.tokenTimeoutMs;
     try {
       if (this.#pendingDrop) await this.#pendingDrop;
       for (;;) {
@@ -605,6 +605,10 @@ export class TokenService {
           this.#stats.heldBack++;
           throw held;
         }
+        // A short Retry-After window in force: the lease holder waits it out before its request,
+        // so waiting for it is not a sign it died.
+        const window = this.#window(pair, Date.now());
+        if (window) giveUpAt = Math.max(giveUpAt, window.until + 2 * leaseMs);
         const lease = await fleet.takeLease(fp, leaseMs);
         if (lease !== undefined) return await this.#fetchHoldingLease(fleet, fp, lease, pair, current, why, reason, source);
         if (Date.now() >= giveUpAt) {
@@ -640,7 +644,7 @@ export class TokenService {
         return this.#adopt(again.token, again.entry, fp, pair);
       }
       await this.#applyShared(fleet, fp, pair);
-      const renew = () => fleet.renewLease(fp, lease, this.#opts.tokenTimeoutMs).catch(() => {});
+      const renew = (ttlMs: number) => fleet.renewLease(fp, lease, ttlMs).catch(() => {});
       cached = await this.#fetchWithRetry(why, reason, source, renew);
     } catch (err) {
       if (err instanceof AsposeAuthError) await this.#shareState(fleet, fp, pair, err).catch(() => {});
@@ -751,7 +755,12 @@ export class TokenService {
     await fleet.writeState(fp, state, until - now);
   }
 
-  async #fetchWithRetry(why: string, reason: AsposeTokenRefreshReason, source: CredentialSource, beforeRetry?: () => Promise<void>): Promise<CachedToken> {
+  async #fetchWithRetry(
+    why: string,
+    reason: AsposeTokenRefreshReason,
+    source: CredentialSource,
+    keepLease?: (ttlMs: number) => Promise<void>,
+  ): Promise<CachedToken> {
     const o = this.#opts;
     const started = Date.now();
     for (let attempt = 0; ;) {
@@ -779,11 +788,13 @@ export class TokenService {
       const wait = (this.#window(pair, now)?.until ?? now) - now;
       if (wait > 0) {
         // A short Retry-After (at most retry.maxRetryAfterMs): wait it out, then check again.
+        // Fleet mode: the lease outlives the wait, or another process would take it and send too.
+        if (keepLease) await keepLease(wait + o.tokenTimeoutMs);
         await sleep(wait, this.#closed.signal);
         continue;
       }
       // Fleet mode: keep the lease for the next request of this fetch.
-      if (attempt > 0 && beforeRetry) await beforeRetry();
+      if (attempt > 0 && keepLease) await keepLease(o.tokenTimeoutMs);
       attempt++;
       this.#stats.requests++;
       if (this.#lockout) this.#lockoutEnded();
