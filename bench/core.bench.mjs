@@ -4,7 +4,7 @@
 import { Agent, request } from 'undici';
 import wordsSdk from 'asposewordscloud';
 import { AsposeClient } from '../dist/esm/index.js';
-import { fetchRawToken, startServerProcess, timed, median, table } from './lib.mjs';
+import { fetchRawToken, startServerProcess, median, table, interleavedRounds } from './lib.mjs';
 
 const { WordsApi, GetDocumentRequest } = wordsSdk;
 const HERD = Number(process.env.BENCH_HERD ?? 1000);
@@ -79,21 +79,7 @@ const arms = {
   '`AsposeClient.get` (JSON helper)': () => client.get(DOC),
   'asposewordscloud `getDocument`': () => words(api),
 };
-const names = Object.keys(arms);
-const wall = Object.fromEntries(names.map((k) => [k, []]));
-const cpu = Object.fromEntries(names.map((k) => [k, []]));
-for (const fn of Object.values(arms)) await timed(fn, 500, CONCURRENCY); // warm-up: sockets, JIT, the token
-for (let round = 0; round < ROUNDS; round++) {
-  // A new arm order every round (a fixed rotation), so no arm always runs after the
-  // garbage-heavy SDK or first after a pause.
-  const order = names.map((_, i) => names[(i + round) % names.length]);
-  for (const name of order) {
-    const before = process.cpuUsage();
-    wall[name].push(((await timed(arms[name], CALLS, CONCURRENCY)) * 1000) / CALLS);
-    const used = process.cpuUsage(before);
-    cpu[name].push((used.user + used.system) / CALLS);
-  }
-}
+const { names, wall, cpu } = await interleavedRounds(arms, { rounds: ROUNDS, calls: CALLS, concurrency: CONCURRENCY });
 const floor = median(wall[names[0]]);
 const cpuFloor = median(cpu[names[0]]);
 console.log(`## Per-call time: ${CALLS} GET calls × ${ROUNDS} interleaved rounds, concurrency ${CONCURRENCY}, median round\n`);

@@ -51,6 +51,34 @@ export async function timed(fn, n, concurrency) {
   return Number(process.hrtime.bigint() - t0) / 1e6;
 }
 
+/**
+ * Times the arms (`name → async fn`) side by side: a warm-up of 500 calls each (sockets, JIT, the
+ * token), then `rounds` rounds of `calls` calls at `concurrency` per arm. The arm order rotates every
+ * round, so no arm always runs after the same one (the garbage-heavy SDK, say) or first after a pause.
+ * `prepare(name)` runs before each arm's warm-up and turn. Returns, per name, the µs per call of each
+ * round: `wall` (wall clock) and `cpu` (this process's own user + system time).
+ */
+export async function interleavedRounds(arms, { rounds, calls, concurrency, prepare = () => {} }) {
+  const names = Object.keys(arms);
+  const wall = Object.fromEntries(names.map((k) => [k, []]));
+  const cpu = Object.fromEntries(names.map((k) => [k, []]));
+  for (const name of names) {
+    prepare(name);
+    await timed(arms[name], 500, concurrency);
+  }
+  for (let round = 0; round < rounds; round++) {
+    const order = names.map((_, i) => names[(i + round) % names.length]);
+    for (const name of order) {
+      prepare(name);
+      const before = process.cpuUsage();
+      wall[name].push(((await timed(arms[name], calls, concurrency)) * 1000) / calls);
+      const used = process.cpuUsage(before);
+      cpu[name].push((used.user + used.system) / calls);
+    }
+  }
+  return { names, wall, cpu };
+}
+
 export const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];

@@ -7,7 +7,7 @@ import { AsposeClient } from '../dist/esm/index.js';
 import { createAsposeApi } from '../dist/esm/openapi/index.js';
 // Internal (not an export of the package): the one piece of work the layer does per call, timed alone below.
 import { fillPathTemplate } from '../dist/esm/openapi/path-template.js';
-import { startServerProcess, timed, median, table } from './lib.mjs';
+import { startServerProcess, median, table, interleavedRounds } from './lib.mjs';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 3000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
@@ -28,24 +28,12 @@ const arms = {
   '`AsposeClient.requestJson` again (noise check)': () => client.requestJson({ path: DOC }),
   "typed `api.GET('/words/{name}', { params })`": () => api.GET('/words/{name}', init),
 };
-const names = Object.keys(arms);
-const wall = Object.fromEntries(names.map((k) => [k, []]));
-const cpu = Object.fromEntries(names.map((k) => [k, []]));
 // The typed call reaches the same URL as the others, or the comparison means nothing.
 const typed = await api.GET('/words/{name}', init);
 const direct = await client.requestJson({ path: DOC });
 if (typed.data?.Document?.FileName !== 'report.docx' || direct.data?.Document?.FileName !== 'report.docx')
   throw new Error('the typed call did not reach the same route');
-for (const fn of Object.values(arms)) await timed(fn, 500, CONCURRENCY); // warm-up: sockets, JIT, the token
-for (let round = 0; round < ROUNDS; round++) {
-  const order = names.map((_, i) => names[(i + round) % names.length]);
-  for (const name of order) {
-    const before = process.cpuUsage();
-    wall[name].push(((await timed(arms[name], CALLS, CONCURRENCY)) * 1000) / CALLS);
-    const used = process.cpuUsage(before);
-    cpu[name].push((used.user + used.system) / CALLS);
-  }
-}
+const { names, wall, cpu } = await interleavedRounds(arms, { rounds: ROUNDS, calls: CALLS, concurrency: CONCURRENCY });
 const base = names[1];
 console.log(`## Typed calls (aspose-cloud-auth/openapi): ${CALLS} GET calls × ${ROUNDS} interleaved rounds, concurrency ${CONCURRENCY}, median round\n`);
 console.log(

@@ -12,7 +12,7 @@ import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-tra
 import { Agent, request } from 'undici';
 import { AsposeClient } from '../dist/esm/index.js';
 import { asposeResendAttributes, instrumentAsposeAuth } from '../dist/esm/otel/index.js';
-import { fetchRawToken, median, startServerProcess, table, timed } from './lib.mjs';
+import { fetchRawToken, median, startServerProcess, table, interleavedRounds } from './lib.mjs';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 3000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
@@ -77,24 +77,13 @@ const arms = {
   'raw undici, undici HTTP spans on': { fn: raw, aspose: false, http: true },
   '`AsposeClient.request`, `instrumentAsposeAuth()` + undici HTTP spans on': { fn: viaClient, aspose: true, http: true },
 };
-const names = Object.keys(arms);
-const wall = Object.fromEntries(names.map((k) => [k, []]));
-const cpu = Object.fromEntries(names.map((k) => [k, []]));
-for (const arm of Object.values(arms)) {
-  wiring(arm);
-  await timed(arm.fn, 500, CONCURRENCY); // warm-up: sockets, JIT, the token
-}
-for (let round = 0; round < ROUNDS; round++) {
-  const order = names.map((_, i) => names[(i + round) % names.length]);
-  for (const name of order) {
-    const arm = arms[name];
-    wiring(arm);
-    const before = process.cpuUsage();
-    wall[name].push(((await timed(arm.fn, CALLS, CONCURRENCY)) * 1000) / CALLS);
-    const used = process.cpuUsage(before);
-    cpu[name].push((used.user + used.system) / CALLS);
-  }
-}
+const fns = Object.fromEntries(Object.entries(arms).map(([name, arm]) => [name, arm.fn]));
+const { names, wall, cpu } = await interleavedRounds(fns, {
+  rounds: ROUNDS,
+  calls: CALLS,
+  concurrency: CONCURRENCY,
+  prepare: (name) => wiring(arms[name]),
+});
 wiring({ aspose: false, http: false });
 const floor = median(wall[names[0]]);
 const cpuFloor = median(cpu[names[0]]);

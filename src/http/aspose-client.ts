@@ -320,11 +320,7 @@ export class AsposeClient {
     type Out = Full extends true ? AsposeJsonResponse<T> : T;
     const headers: Record<string, string | string[] | undefined> = { ...options.headers };
     if (!hasHeader(headers, 'accept')) headers.accept = 'application/json';
-    let payload = body as AsposeBody;
-    if (isJsonValue(body)) {
-      payload = JSON.stringify(body);
-      if (!hasHeader(headers, 'content-type')) headers['content-type'] = 'application/json';
-    }
+    const payload = encodeJsonBody(body, headers);
     const res = await this.request({ ...options, method, path, body: payload, headers });
     const status = res.statusCode;
     if (status < 200 || status >= 300) throw await this.apiError(res, method, path, options.signal);
@@ -449,6 +445,20 @@ async function readBounded(body: AsposeResponse['body'], limit: number): Promise
 function hasHeader(headers: Record<string, unknown>, name: string): boolean {
   for (const k in headers) if (k.toLowerCase() === name && headers[k] !== undefined) return true;
   return false;
+}
+
+/**
+ * `body` as the JSON helpers send it: a plain object or an array becomes JSON
+ * text (which a 401 replay sends again), with `content-type: application/json`
+ * set in `headers` (an object the caller owns) unless it has one; any other
+ * body goes as it is.
+ *
+ * @internal
+ */
+export function encodeJsonBody(body: unknown, headers: Record<string, string | string[] | undefined>): AsposeBody {
+  if (!isJsonValue(body)) return body as AsposeBody;
+  if (!hasHeader(headers, 'content-type')) headers['content-type'] = 'application/json';
+  return JSON.stringify(body);
 }
 
 function isJsonValue(body: unknown): boolean {

@@ -1,4 +1,4 @@
-import { AsposeClient, type AsposeBody, type AsposeJsonRequestOptions, type AsposeQuery } from '../http/aspose-client.js';
+import { AsposeClient, encodeJsonBody, type AsposeJsonRequestOptions, type AsposeQuery } from '../http/aspose-client.js';
 import { AsposeArgumentError, AsposeConfigError } from '../errors/errors.js';
 import type { Dispatcher } from 'undici';
 import { fillPathTemplate } from './path-template.js';
@@ -180,13 +180,9 @@ type CallOptions = AsposeJsonRequestOptions & { method: Dispatcher.HttpMethod };
 /** A call whose answer is not parsed as JSON: the body read as `parseAs` says, a non-2xx thrown as the JSON helpers throw it. */
 async function callRaw(client: AsposeClient, options: CallOptions, parseAs: 'text' | 'buffer' | 'stream'): Promise<AsposeApiResult<unknown>> {
   const { method, path, signal } = options;
-  let body = options.body as AsposeBody;
-  let headers = options.headers;
-  if (isJsonValue(options.body)) {
-    // As requestJson() sends it: JSON text, which a 401 replay sends again.
-    body = JSON.stringify(options.body);
-    if (!hasHeader(headers, 'content-type')) headers = { ...headers, 'content-type': 'application/json' };
-  }
+  // As requestJson() sends it: a JSON value as JSON text, which a 401 replay sends again.
+  const headers: Headers = { ...options.headers };
+  const body = encodeJsonBody(options.body, headers);
   const res = await client.request({ ...options, body, headers });
   const status = res.statusCode;
   if (status < 200 || status >= 300) throw await client.apiError(res, method, path, signal);
@@ -211,19 +207,6 @@ function mergeHeaders(params: Readonly<Record<string, unknown>>, extra: Headers 
   }
   if (extra !== undefined) for (const name in extra) out[name.toLowerCase()] = extra[name];
   return out;
-}
-
-/** True for the bodies sent as JSON: a plain object or an array (as `AsposeClient`'s JSON helpers decide). */
-function isJsonValue(body: unknown): boolean {
-  if (body === null || typeof body !== 'object') return false;
-  if (Array.isArray(body)) return true;
-  const proto: unknown = Object.getPrototypeOf(body);
-  return proto === Object.prototype || proto === null;
-}
-
-function hasHeader(headers: Headers | undefined, name: string): boolean {
-  if (headers !== undefined) for (const k in headers) if (k.toLowerCase() === name && headers[k] !== undefined) return true;
-  return false;
 }
 
 /** The `prefix` option, checked: `''`, or a path of plain segments without a trailing `/`. */

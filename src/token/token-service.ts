@@ -671,14 +671,19 @@ export class TokenService {
     return true;
   }
 
-  /** Takes a token another process fetched, as if this one had: the holds on the pair end. */
-  #adopt(t: SharedToken, entry: string, fp: FleetPair, pair: PairState): CachedToken {
-    const cached = this.#cache(new AccessToken(t.value, t.tokenType, t.expiresAt, t.obtainedAt));
-    cached.shared = { pair: fp, entry };
+  /** A token for `pair`, fetched here or by another process: every hold it ended is over. */
+  #tokenObtained(pair: PairState): void {
     pair.recordSuccess();
     this.#outage.recordSuccess();
     this.#serviceWindow = undefined;
     this.#backgroundRetryAt = 0;
+  }
+
+  /** Takes a token another process fetched, as if this one had: the holds on the pair end. */
+  #adopt(t: SharedToken, entry: string, fp: FleetPair, pair: PairState): CachedToken {
+    const cached = this.#cache(new AccessToken(t.value, t.tokenType, t.expiresAt, t.obtainedAt));
+    cached.shared = { pair: fp, entry };
+    this.#tokenObtained(pair);
     this.#stats.fromStore++;
     if (this.#lockout) this.#lockoutEnded();
     this.#log('debug', `Aspose access token taken from the token store (fleet mode); valid ${Math.round((t.expiresAt - Date.now()) / 1000)} s more`);
@@ -811,10 +816,7 @@ export class TokenService {
       const result = await (tokenChannel.hasSubscribers ? traceTokenRequest(request, attempt) : requestTokenOnce(request));
       if (result.ok) {
         const cached = this.#cache(result.token);
-        pair.recordSuccess();
-        this.#outage.recordSuccess();
-        this.#serviceWindow = undefined;
-        this.#backgroundRetryAt = 0;
+        this.#tokenObtained(pair);
         this.#stats.tokensIssued++;
         this.#log(
           'log',
